@@ -1,0 +1,18 @@
+//! The caller of a request, as established from its access token.
+
+use entity::Role;
+
+/// An authenticated member: who they are, where, and with which role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub organisation_id: i64,
+    pub role: Role,
+}
+
+impl Actor {
+    /// Whether the actor administers their organisation.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}

@@ -1,0 +1,150 @@
+//! Access tokens: HS256 JWTs with `iss`, `aud`, `sub`, `iat`, `exp` required,
+//! and a `typ` claim so no other token can pass for an access token.
+
+use chrono::{DateTime, Duration, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, AppResult};
+
+/// Who issues tokens.
+pub const ISSUER: &str = "voimavara";
+/// Who tokens are for.
+pub const AUDIENCE: &str = "voimavara-api";
+/// The only token type accepted as an access token.
+pub const ACCESS_TYPE: &str = "access";
+/// Lifetime of an access token.
+pub const ACCESS_TOKEN_TTL: Duration = Duration::minutes(15);
+/// Shortest secret accepted (256 bits).
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// The claims of an access token.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Claims {
+    pub iss: String,
+    pub aud: String,
+    /// The user's id.
+    pub sub: String,
+    pub iat: i64,
+    pub exp: i64,
+    /// Token type; always [`ACCESS_TYPE`].
+    pub typ: String,
+    /// The user's token version when the token was issued.
+    pub ver: i32,
+}
+
+/// Signing and checking keys for one secret.
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl std::fmt::Debug for JwtKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JwtKeys([redacted])")
+    }
+}
+
+impl JwtKeys {
+    /// Keys for `secret`, which must hold at least 256 bits.
+    pub fn new(secret: &[u8]) -> AppResult<Self> {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(AppError::internal(
+                "the JWT secret must be at least 32 bytes",
+            ));
+        }
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 0;
+        Ok(Self {
+            encoding: EncodingKey::from_secret(secret).map_err(AppError::internal)?,
+            decoding: DecodingKey::from_secret(secret).map_err(AppError::internal)?,
+            validation,
+        })
+    }
+
+    /// Issues an access token for `user_id`, valid from `now` for [`ACCESS_TOKEN_TTL`].
+    pub fn issue(
+        &self,
+        user_id: i64,
+        token_version: i32,
+        now: DateTime<Utc>,
+    ) -> AppResult<(String, DateTime<Utc>)> {
+        let expires_at = now + ACCESS_TOKEN_TTL;
+        let claims = Claims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub: user_id.to_string(),
+            iat: now.timestamp(),
+            exp: expires_at.timestamp(),
+            typ: ACCESS_TYPE.into(),
+            ver: token_version,
+        };
+        let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(AppError::internal)?;
+        Ok((token, expires_at))
+    }
+
+    /// Checks a token's signature, algorithm, issuer, audience, type and expiry
+    /// against `now` (the server clock, not the system clock, so tests can move it).
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, TokenError> {
+        let mut validation = self.validation.clone();
+        // Expiry is checked below against the server's clock.
+        validation.validate_exp = false;
+        let data = decode::<Claims>(token, &self.decoding, &validation)
+            .map_err(|_| TokenError::Invalid)?;
+        let claims = data.claims;
+        if claims.typ != ACCESS_TYPE {
+            return Err(TokenError::Invalid);
+        }
+        if claims.exp <= now.timestamp() {
+            return Err(TokenError::Expired);
+        }
+        Ok(claims)
+    }
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenError {
+    Invalid,
+    Expired,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(secret: &str) -> JwtKeys {
+        JwtKeys::new(secret.as_bytes()).expect("keys")
+    }
+
+    #[test]
+    fn a_token_verifies_until_it_expires() {
+        let keys = keys("0123456789abcdef0123456789abcdef");
+        let now = Utc::now();
+        let (token, expires_at) = keys.issue(7, 3, now).expect("issue");
+        assert_eq!(expires_at - now, ACCESS_TOKEN_TTL);
+        let claims = keys.verify(&token, now).ok();
+        assert_eq!(claims.map(|c| (c.sub, c.ver)), Some(("7".into(), 3)));
+        assert_eq!(keys.verify(&token, expires_at), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn a_token_signed_with_another_key_is_invalid() {
+        let now = Utc::now();
+        let (token, _) = keys("another secret that is long enough!!")
+            .issue(7, 0, now)
+            .expect("issue");
+        let ours = keys("0123456789abcdef0123456789abcdef");
+        assert_eq!(ours.verify(&token, now), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn short_secrets_are_refused() {
+        assert!(JwtKeys::new(b"too short").is_err());
+    }
+}

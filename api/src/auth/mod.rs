@@ -1,0 +1,9 @@
+//! Authentication and authorization: password hashing, access tokens, the
+//! caller ([`Actor`]) and the permission checks, one function per rule.
+
+pub mod actor;
+pub mod jwt;
+pub mod password;
+pub mod permissions;
+
+pub use actor::Actor;

@@ -1,0 +1,105 @@
+//! Password hashing with argon2id at OWASP's parameters (19 MiB, t=2, p=1).
+//! Hashing is slow on purpose, so it runs on the blocking thread pool.
+
+use std::sync::OnceLock;
+
+use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
+
+use crate::error::{AppError, AppResult};
+
+fn hasher() -> Argon2<'static> {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::default())
+}
+
+/// Hashes `password` into a PHC string (blocking; call through [`hash`]).
+fn hash_blocking(password: &str) -> AppResult<String> {
+    hasher()
+        .hash_password(password.as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(AppError::internal)
+}
+
+/// Whether `password` matches `stored` (blocking). A malformed stored hash never matches.
+fn verify_blocking(password: &str, stored: &str) -> bool {
+    match PasswordHash::new(stored) {
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Whether a stored hash was made with weaker settings than today's and should
+/// be replaced at the next successful sign-in.
+pub fn needs_rehash(stored: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return true;
+    };
+    if parsed.algorithm.as_str() != "argon2id" {
+        return true;
+    }
+    let Ok(params) = Params::try_from(&parsed) else {
+        return true;
+    };
+    let wanted = Params::default();
+    params.m_cost() < wanted.m_cost()
+        || params.t_cost() < wanted.t_cost()
+        || params.p_cost() < wanted.p_cost()
+}
+
+/// Hashes a password off the async threads.
+pub async fn hash(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || hash_blocking(&password)).await?
+}
+
+/// Verifies a password off the async threads. With no stored hash (unknown
+/// account) it checks against a dummy hash so the answer takes as long either way.
+pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool> {
+    tokio::task::spawn_blocking(move || match stored {
+        Some(stored) => verify_blocking(&password, &stored),
+        None => {
+            let _ = verify_blocking(&password, dummy_hash());
+            false
+        }
+    })
+    .await
+    .map_err(AppError::from)
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        hash_blocking("a password nobody has, used to even out timing")
+            .unwrap_or_else(|_| String::new())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_verifies_its_password_and_no_other() {
+        let stored = hash_blocking("correct horse battery").expect("hash");
+        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_blocking("correct horse battery", &stored));
+        assert!(!verify_blocking("correct horse battery!", &stored));
+        assert!(!needs_rehash(&stored));
+    }
+
+    #[test]
+    fn weaker_hashes_are_marked_for_upgrade() {
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(4096, 1, 1, None).expect("params"),
+        )
+        .hash_password(b"some password")
+        .map(|h| h.to_string())
+        .expect("hash");
+        assert!(verify_blocking("some password", &weak));
+        assert!(needs_rehash(&weak));
+        assert!(needs_rehash("not a hash"));
+        assert!(!verify_blocking("x", "not a hash"));
+    }
+}

@@ -1,0 +1,176 @@
+//! Settings: built-in defaults, then the environment (`DATABASE_URL`,
+//! `VOIMAVARA_*`), then command-line flags; a flag wins over the environment.
+
+use std::fmt;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+/// The default database: a SQLite file in the working directory, created if missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://voimavara.db?mode=rwc";
+
+/// A value that must never be printed (logs, `Debug`, error messages).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself; call only where it is used.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum LogFormat {
+    /// Human-readable, for a terminal.
+    #[default]
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Where the database is.
+#[derive(Args, Clone, Debug)]
+pub struct DatabaseSettings {
+    /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "VOIMAVARA_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+}
+
+/// Limits applied to every GraphQL request before and during execution.
+#[derive(Args, Clone, Debug)]
+pub struct QueryLimits {
+    /// Deepest allowed selection nesting.
+    #[arg(long, env = "VOIMAVARA_MAX_DEPTH", default_value_t = 16)]
+    pub max_depth: usize,
+    /// Highest allowed query complexity (each field counts 1, lists multiply).
+    #[arg(long, env = "VOIMAVARA_MAX_COMPLEXITY", default_value_t = 5000)]
+    pub max_complexity: usize,
+    /// Most aliases in one document.
+    #[arg(long, env = "VOIMAVARA_MAX_ALIASES", default_value_t = 15)]
+    pub max_aliases: usize,
+    /// Most directives in one document.
+    #[arg(long, env = "VOIMAVARA_MAX_DIRECTIVES", default_value_t = 50)]
+    pub max_directives: usize,
+    /// Most lexical tokens in one document.
+    #[arg(long, env = "VOIMAVARA_MAX_TOKENS", default_value_t = 1000)]
+    pub max_tokens: usize,
+    /// Longest document, in characters.
+    #[arg(long, env = "VOIMAVARA_MAX_QUERY_LENGTH", default_value_t = 15_000)]
+    pub max_query_length: usize,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "VOIMAVARA_MAX_BODY_BYTES", default_value_t = 65_536)]
+    pub max_body_bytes: usize,
+    /// Most operations in one batched request (1 turns batching off).
+    #[arg(long, env = "VOIMAVARA_MAX_BATCH", default_value_t = 5)]
+    pub max_batch: usize,
+    /// Longest time one operation may run, in milliseconds.
+    #[arg(long, env = "VOIMAVARA_REQUEST_TIMEOUT_MS", default_value_t = 15_000)]
+    pub request_timeout_ms: u64,
+}
+
+impl QueryLimits {
+    /// The execution timeout as a duration.
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_millis(self.request_timeout_ms)
+    }
+}
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        Self {
+            max_depth: 16,
+            max_complexity: 5000,
+            max_aliases: 15,
+            max_directives: 50,
+            max_tokens: 1000,
+            max_query_length: 15_000,
+            max_body_bytes: 65_536,
+            max_batch: 5,
+            request_timeout_ms: 15_000,
+        }
+    }
+}
+
+/// Everything `voimavara serve` needs.
+#[derive(Args, Clone, Debug)]
+pub struct Settings {
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "VOIMAVARA_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Secret for signing access tokens, at least 32 bytes. Optional on SQLite
+    /// (generated on first start and kept in the database); required on PostgreSQL.
+    #[arg(long, env = "VOIMAVARA_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<Secret>,
+
+    /// Log format.
+    #[arg(long, env = "VOIMAVARA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    pub log_format: LogFormat,
+
+    /// Origins allowed to call the API from a browser, comma-separated (`*` for any).
+    #[arg(long, env = "VOIMAVARA_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Production mode: no GraphiQL, no introspection, no field suggestions.
+    #[arg(long, env = "VOIMAVARA_PRODUCTION", default_value_t = false)]
+    pub production: bool,
+
+    /// The address clients reach this server at, used in absolute links such as
+    /// calendar feeds (defaults to `http://<bind>`).
+    #[arg(long, env = "VOIMAVARA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "VOIMAVARA_WORKERS")]
+    pub workers: Option<usize>,
+
+    #[command(flatten)]
+    pub limits: QueryLimits,
+}
+
+impl Settings {
+    /// Settings for a server on `database_url` with every other value at its default.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        Self {
+            database: DatabaseSettings {
+                database_url: database_url.into(),
+                db_max_connections: 10,
+            },
+            bind: "127.0.0.1:8080".into(),
+            jwt_secret: None,
+            log_format: LogFormat::Pretty,
+            cors_origins: Vec::new(),
+            production: false,
+            public_url: None,
+            workers: None,
+            limits: QueryLimits::default(),
+        }
+    }
+}

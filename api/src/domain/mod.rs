@@ -1,0 +1,9 @@
+//! Pure types and rules: parsed, validated values that the rest of the code
+//! can trust. Nothing here touches a database, HTTP or GraphQL.
+
+pub mod email;
+pub mod password;
+pub mod text;
+
+pub use email::Email;
+pub use password::Password;

@@ -1,0 +1,62 @@
+//! Free-text fields: trimmed, bounded, and free of control characters.
+
+use crate::error::AppError;
+
+/// Trims `raw` and checks it is 1 to `max` characters with no control characters
+/// (line breaks allowed only when `multiline`).
+pub fn required(
+    raw: &str,
+    field: &'static str,
+    max: usize,
+    multiline: bool,
+) -> Result<String, AppError> {
+    let value = optional(raw, field, max, multiline)?;
+    if value.is_empty() {
+        return Err(AppError::field(field, format!("{field} is required")));
+    }
+    Ok(value)
+}
+
+/// Like [`required`] but an empty value is allowed.
+pub fn optional(
+    raw: &str,
+    field: &'static str,
+    max: usize,
+    multiline: bool,
+) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.chars().count() > max {
+        return Err(AppError::field(
+            field,
+            format!("{field} must be at most {max} characters"),
+        ));
+    }
+    let bad = value
+        .chars()
+        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t')));
+    if bad {
+        return Err(AppError::field(
+            field,
+            format!("{field} contains control characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_bounded() {
+        assert_eq!(
+            required("  Kahvila  ", "name", 10, false).ok(),
+            Some("Kahvila".into())
+        );
+        assert!(required("   ", "name", 10, false).is_err());
+        assert!(required("abcdefghijk", "name", 10, false).is_err());
+        assert!(required("a\u{0}b", "name", 10, false).is_err());
+        assert!(required("a\nb", "name", 10, false).is_err());
+        assert!(required("a\nb", "name", 10, true).is_ok());
+    }
+}

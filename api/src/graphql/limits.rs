@@ -1,0 +1,192 @@
+//! Document limits that async-graphql does not have: length, tokens, aliases
+//! and total directives. Pure functions, checked before and after parsing.
+
+use async_graphql::Positioned;
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+
+use crate::config::QueryLimits;
+use crate::error::AppError;
+
+/// Checks the raw document's length and token count. Runs before parsing, so
+/// an oversized document never reaches the parser.
+pub fn check_source(query: &str, limits: &QueryLimits) -> Result<(), AppError> {
+    let length = query.chars().count();
+    if length > limits.max_query_length {
+        return Err(AppError::QueryTooComplex(format!(
+            "query is {length} characters long; the limit is {}",
+            limits.max_query_length
+        )));
+    }
+    let tokens = count_tokens(query, limits.max_tokens + 1);
+    if tokens > limits.max_tokens {
+        return Err(AppError::QueryTooComplex(format!(
+            "query has more than {} tokens",
+            limits.max_tokens
+        )));
+    }
+    Ok(())
+}
+
+/// Checks the parsed document's aliases and directives.
+pub fn check_document(doc: &ExecutableDocument, limits: &QueryLimits) -> Result<(), AppError> {
+    let mut counts = Counts::default();
+    for (_, operation) in doc.operations.iter() {
+        counts.directives += operation.node.directives.len();
+        counts.selection_set(&operation.node.selection_set);
+    }
+    for fragment in doc.fragments.values() {
+        counts.directives += fragment.node.directives.len();
+        counts.selection_set(&fragment.node.selection_set);
+    }
+    if counts.aliases > limits.max_aliases {
+        return Err(AppError::QueryTooComplex(format!(
+            "query uses {} aliases; the limit is {}",
+            counts.aliases, limits.max_aliases
+        )));
+    }
+    if counts.directives > limits.max_directives {
+        return Err(AppError::QueryTooComplex(format!(
+            "query uses {} directives; the limit is {}",
+            counts.directives, limits.max_directives
+        )));
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+struct Counts {
+    aliases: usize,
+    directives: usize,
+}
+
+impl Counts {
+    fn selection_set(&mut self, set: &Positioned<SelectionSet>) {
+        for item in &set.node.items {
+            match &item.node {
+                Selection::Field(field) => {
+                    self.aliases += usize::from(field.node.alias.is_some());
+                    self.directives += field.node.directives.len();
+                    self.selection_set(&field.node.selection_set);
+                }
+                Selection::FragmentSpread(spread) => {
+                    self.directives += spread.node.directives.len();
+                }
+                Selection::InlineFragment(inline) => {
+                    self.directives += inline.node.directives.len();
+                    self.selection_set(&inline.node.selection_set);
+                }
+            }
+        }
+    }
+}
+
+/// Counts GraphQL lexical tokens (punctuators, names, numbers, strings),
+/// skipping white space, commas and comments. Stops counting at `stop_at`.
+pub fn count_tokens(source: &str, stop_at: usize) -> usize {
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    let mut tokens = 0;
+    while i < bytes.len() && tokens < stop_at {
+        let c = bytes[i];
+        match c {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' => i += 1,
+            0xEF if bytes.get(i..i + 3) == Some(&[0xEF, 0xBB, 0xBF]) => i += 3,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                tokens += 1;
+                if bytes.get(i..i + 3) == Some(b"\"\"\"") {
+                    i += 3;
+                    while i < bytes.len() && bytes.get(i..i + 3) != Some(b"\"\"\"") {
+                        i += if bytes.get(i..i + 4) == Some(b"\\\"\"\"") {
+                            4
+                        } else {
+                            1
+                        };
+                    }
+                    i += 3;
+                } else {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 1;
+                }
+            }
+            b'.' if bytes.get(i..i + 3) == Some(b"...") => {
+                tokens += 1;
+                i += 3;
+            }
+            c if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' => {
+                tokens += 1;
+                i += 1;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric()
+                        || matches!(bytes[i], b'_' | b'.' | b'+' | b'-'))
+                {
+                    i += 1;
+                }
+            }
+            _ => {
+                tokens += 1;
+                // Advance by one whole character so multi-byte input stays aligned.
+                i += source[i..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_counted_like_the_graphql_lexer() {
+        assert_eq!(count_tokens("{ __typename }", 100), 3);
+        assert_eq!(
+            count_tokens("query Q($a: Int = 1) { f(a: $a) @skip(if: false) }", 100),
+            26
+        );
+        assert_eq!(count_tokens("# a comment\n{ a, b }", 100), 4);
+        assert_eq!(count_tokens(r#"{ f(s: "a, b { c }") }"#, 100), 8);
+        assert_eq!(count_tokens("{ f(s: \"\"\"x \\\"\"\" y\"\"\") }", 100), 8);
+        assert_eq!(count_tokens("{ ...F } fragment F on Q { a }", 100), 11);
+        assert_eq!(count_tokens("{ f(x: -1.5e3) }", 100), 8);
+    }
+
+    #[test]
+    fn counting_stops_early_and_survives_any_input() {
+        assert_eq!(count_tokens(&"{ a ".repeat(1000), 10), 10);
+        for input in ["\"", "\"\"\"", "\\", "é{ü}", "\u{FEFF}{a}", "..", "\"\\"] {
+            let _ = count_tokens(input, 100);
+        }
+    }
+
+    #[test]
+    fn aliases_and_directives_are_counted_across_fragments() {
+        let doc = async_graphql::parser::parse_query(
+            "{ a: f @include(if: true) ...F } fragment F on Q { b: g @skip(if: false) c: h }",
+        )
+        .expect("parses");
+        let limits = QueryLimits {
+            max_aliases: 3,
+            max_directives: 2,
+            ..QueryLimits::default()
+        };
+        assert!(check_document(&doc, &limits).is_ok());
+        let tight = QueryLimits {
+            max_aliases: 2,
+            ..limits.clone()
+        };
+        assert!(check_document(&doc, &tight).is_err());
+        let tight = QueryLimits {
+            max_directives: 1,
+            ..limits
+        };
+        assert!(check_document(&doc, &tight).is_err());
+    }
+}

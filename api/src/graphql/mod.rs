@@ -1,0 +1,14 @@
+//! The GraphQL schema. Resolvers are thin: they decode arguments, call one
+//! service function and wrap the result.
+
+pub mod context;
+pub mod guard;
+pub mod ids;
+pub mod limits;
+pub mod mutation;
+pub mod query;
+pub mod scalars;
+pub mod schema;
+pub mod types;
+
+pub use schema::{AppSchema, build_schema, sdl};

@@ -1,0 +1,10 @@
+//! The mutation root, merged from one object per domain.
+
+mod sessions;
+
+use async_graphql::MergedObject;
+
+/// All mutations.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(sessions::SessionMutation);

@@ -1,0 +1,89 @@
+//! `signUp`, `login`, `refreshSession`, `logout`.
+
+use async_graphql::{Context, InputObject, Object};
+
+use crate::graphql::context::{client_addr, state};
+use crate::graphql::types::AuthPayload;
+use crate::service::sessions::{self, SignUp};
+
+/// A new organisation and its first admin.
+#[derive(InputObject)]
+pub struct SignUpInput {
+    /// Name of the organisation to create.
+    pub organisation_name: String,
+    /// The admin's sign-in address.
+    pub email: String,
+    /// 10 to 256 characters.
+    pub password: String,
+    /// The admin's name as others see it.
+    pub display_name: String,
+}
+
+/// Credentials.
+#[derive(InputObject)]
+pub struct LoginInput {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Default)]
+pub struct SessionMutation;
+
+#[Object]
+impl SessionMutation {
+    /// Creates an organisation with the caller as its first ADMIN, and signs in.
+    async fn sign_up(
+        &self,
+        ctx: &Context<'_>,
+        input: SignUpInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        let session = sessions::sign_up(
+            state(ctx)?,
+            SignUp {
+                organisation_name: input.organisation_name,
+                email: input.email,
+                password: input.password,
+                display_name: input.display_name,
+            },
+        )
+        .await?;
+        Ok(session.into())
+    }
+
+    /// Signs in. After 5 failures for an account within 15 minutes further
+    /// attempts get `RATE_LIMITED` with `extensions.retryAfterSeconds`.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        input: LoginInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        let session = sessions::login(
+            state(ctx)?,
+            &input.email,
+            &input.password,
+            &client_addr(ctx),
+        )
+        .await?;
+        Ok(session.into())
+    }
+
+    /// Exchanges a refresh token for a new session. Each refresh token works
+    /// once; presenting a used one revokes the whole session.
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> async_graphql::Result<AuthPayload> {
+        Ok(sessions::refresh(state(ctx)?, &refresh_token).await?.into())
+    }
+
+    /// Ends the session the refresh token belongs to. Always true.
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> async_graphql::Result<bool> {
+        sessions::logout(state(ctx)?, &refresh_token).await?;
+        Ok(true)
+    }
+}

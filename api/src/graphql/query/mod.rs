@@ -1,0 +1,11 @@
+//! The query root, merged from one object per domain.
+
+mod identity;
+mod node;
+
+use async_graphql::MergedObject;
+
+/// All queries.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(identity::IdentityQuery, node::NodeQuery);

@@ -1,0 +1,36 @@
+//! Custom scalars.
+
+use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// An instant, as RFC 3339 in UTC with a `Z` suffix (`2026-11-28T10:00:00Z`).
+/// Input may use any offset; it is converted to UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp(pub DateTime<Utc>);
+
+#[Scalar(name = "DateTime")]
+/// An instant in RFC 3339 format, always written in UTC with a `Z` suffix.
+impl ScalarType for Timestamp {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => DateTime::parse_from_rfc3339(text)
+                .map(|at| Timestamp(at.with_timezone(&Utc)))
+                .map_err(|_| {
+                    InputValueError::custom(
+                        "expected an RFC 3339 date-time such as 2026-11-28T10:00:00Z",
+                    )
+                }),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+}
+
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(at: DateTime<Utc>) -> Self {
+        Self(at)
+    }
+}

@@ -1,0 +1,39 @@
+//! Building the schema once per server, with its limits and extensions.
+
+use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+
+use super::guard::RequestGuard;
+use super::mutation::MutationRoot;
+use super::query::QueryRoot;
+use crate::context::State;
+
+/// The executable schema.
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+}
+
+/// The schema with the server's state, limits and mode.
+pub fn build_schema(state: State) -> AppSchema {
+    let settings = &state.settings;
+    let limits = settings.limits.clone();
+    let mut builder = builder()
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(limits.max_depth.max(32))
+        .extension(RequestGuard { limits });
+    if settings.production {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder.data(state).finish()
+}
+
+/// The schema's SDL, as checked into `schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}

@@ -1,0 +1,11 @@
+//! GraphQL object types: thin wrappers over entity models.
+
+pub mod node;
+pub mod organisation;
+pub mod session;
+pub mod user;
+
+pub use node::Node;
+pub use organisation::Organisation;
+pub use session::AuthPayload;
+pub use user::{Role, User};

@@ -1,0 +1,13 @@
+//! The Relay `Node` interface.
+
+use async_graphql::{ID, Interface};
+
+use super::{Organisation, User};
+
+/// Any object with a global id; `node(id)` and `nodes(ids)` resolve them.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
+pub enum Node {
+    User(User),
+    Organisation(Organisation),
+}

@@ -1,0 +1,109 @@
+//! `User` and `Role`.
+
+use async_graphql::{Context, Enum, ID, Object};
+use entity::user;
+
+use crate::graphql::context::{actor, state};
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::scalars::Timestamp;
+
+/// What a member may manage in their organisation.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Manages members, courses, clinics, reports and automatic matching.
+    Admin,
+    /// Takes part: learns, mentors, registers.
+    Member,
+}
+
+impl From<entity::Role> for Role {
+    fn from(role: entity::Role) -> Self {
+        match role {
+            entity::Role::Admin => Role::Admin,
+            entity::Role::Member => Role::Member,
+        }
+    }
+}
+
+impl From<Role> for entity::Role {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Admin => entity::Role::Admin,
+            Role::Member => entity::Role::Member,
+        }
+    }
+}
+
+/// A member of an organisation.
+pub struct User {
+    pub model: user::Model,
+    /// Set when the object is built for its owner (e.g. in `AuthPayload`), so
+    /// owner-only fields need no further check.
+    pub for_owner: bool,
+}
+
+impl User {
+    /// A member as seen by whoever asked.
+    pub fn new(model: user::Model) -> Self {
+        Self {
+            model,
+            for_owner: false,
+        }
+    }
+
+    /// A member as seen by themselves.
+    pub fn owned(model: user::Model) -> Self {
+        Self {
+            model,
+            for_owner: true,
+        }
+    }
+}
+
+/// A member of an organisation.
+#[Object]
+impl User {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::User, self.model.id)
+    }
+
+    /// Sign-in address, lower-cased.
+    async fn email(&self) -> &str {
+        &self.model.email
+    }
+
+    /// Name shown to others.
+    async fn display_name(&self) -> &str {
+        &self.model.display_name
+    }
+
+    /// Role in the organisation.
+    async fn role(&self) -> Role {
+        self.model.role.into()
+    }
+
+    /// False once an admin has deactivated the member.
+    async fn active(&self) -> bool {
+        self.model.active
+    }
+
+    /// When the account was created.
+    async fn created_at(&self) -> Timestamp {
+        self.model.created_at.into()
+    }
+
+    /// The member's personal iCalendar feed (absolute URL). Visible to its owner
+    /// only: null for anyone else.
+    async fn calendar_url(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let owner = self.for_owner || actor(ctx).await.is_ok_and(|me| me.user_id == self.model.id);
+        if !owner {
+            return Ok(None);
+        }
+        let state = state(ctx)?;
+        Ok(Some(format!(
+            "{}/calendar/{}.ics",
+            state.public_url, self.model.calendar_token
+        )))
+    }
+}

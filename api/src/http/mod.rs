@@ -1,0 +1,30 @@
+//! HTTP routes: GraphQL over HTTP and WebSocket, GraphiQL, the SDL, health.
+
+pub mod graphql;
+pub mod negotiate;
+pub mod pages;
+pub mod ws;
+
+use actix_web::web;
+
+use crate::context::State;
+use crate::graphql::AppSchema;
+
+/// What every HTTP handler can reach.
+#[derive(Clone)]
+pub struct HttpState {
+    pub schema: AppSchema,
+    pub state: State,
+}
+
+/// Registers every route.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/graphql", web::post().to(graphql::post))
+        .route("/graphql", web::get().to(graphql::get))
+        .route("/graphql", web::route().to(graphql::method_not_allowed))
+        .route("/graphql/ws", web::get().to(ws::subscribe))
+        .route("/graphiql", web::get().to(pages::graphiql))
+        .route("/schema.graphql", web::get().to(pages::schema))
+        .route("/healthz", web::get().to(pages::healthz))
+        .route("/readyz", web::get().to(pages::readyz));
+}

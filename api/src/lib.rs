@@ -1,0 +1,29 @@
+//! Voimavara's server: HTTP and GraphQL, authentication and business rules.
+//!
+//! The layers, from the outside in:
+//! - [`http`]: routes, GraphQL-over-HTTP request handling, WebSocket, health.
+//! - [`graphql`]: the schema; resolvers are thin and call [`service`].
+//! - [`service`]: business operations; each takes a connection and an
+//!   [`auth::Actor`], checks permission, applies a [`domain`] rule and writes
+//!   in one transaction.
+//! - [`domain`]: pure types and rules, no database, no HTTP.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod context;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod random;
+pub mod secrets;
+pub mod service;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use error::{AppError, AppResult};
+pub use startup::Application;

@@ -1,0 +1,37 @@
+//! The one source of randomness: a cryptographically secure generator seeded
+//! from the operating system, or from a fixed seed in tests.
+
+use std::sync::Mutex;
+
+use rand::{RngCore, SeedableRng, rngs::StdRng};
+
+/// A shared, seedable random source.
+#[derive(Debug)]
+pub struct Random(Mutex<StdRng>);
+
+impl Random {
+    /// Seeded from the operating system's entropy.
+    pub fn from_os() -> Self {
+        Self(Mutex::new(StdRng::from_os_rng()))
+    }
+
+    /// Seeded deterministically (tests, benchmarks).
+    pub fn from_seed(seed: u64) -> Self {
+        Self(Mutex::new(StdRng::seed_from_u64(seed)))
+    }
+
+    /// `N` random bytes.
+    pub fn bytes<const N: usize>(&self) -> [u8; N] {
+        let mut out = [0u8; N];
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .fill_bytes(&mut out);
+        out
+    }
+
+    /// A random 256-bit token as 64 lowercase hex characters.
+    pub fn token(&self) -> String {
+        hex::encode(self.bytes::<32>())
+    }
+}

@@ -1,0 +1,8 @@
+//! Business operations. Each takes the shared state (or a transaction) and the
+//! [`crate::auth::Actor`] asking, checks permission through
+//! [`crate::auth::permissions`], applies the rules from [`crate::domain`] and
+//! writes in one transaction.
+
+pub mod organisations;
+pub mod sessions;
+pub mod users;

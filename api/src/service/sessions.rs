@@ -1,0 +1,395 @@
+//! Signing up, signing in, refreshing and ending sessions, and resolving an
+//! access token to an [`Actor`].
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{Role, login_attempt, organisation, refresh_token, user};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, sea_query::Expr,
+};
+use sha2::{Digest, Sha256};
+
+use crate::auth::jwt::TokenError;
+use crate::auth::{Actor, password};
+use crate::context::AppState;
+use crate::db;
+use crate::domain::{Email, Password, text};
+use crate::error::{AppError, AppResult};
+
+/// How long a refresh token lives unused.
+pub const REFRESH_IDLE_TTL: Duration = Duration::days(14);
+/// How long a session (a refresh-token family) lives at most.
+pub const REFRESH_ABSOLUTE_TTL: Duration = Duration::days(60);
+/// The window in which failed sign-ins are counted.
+pub const LOGIN_WINDOW: Duration = Duration::minutes(15);
+/// Failed sign-ins per account allowed in the window.
+pub const MAX_FAILURES_PER_ACCOUNT: u64 = 5;
+/// Failed sign-ins per client address allowed in the window.
+pub const MAX_FAILURES_PER_CLIENT: u64 = 30;
+
+/// A fresh session: tokens and the user they belong to.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: user::Model,
+}
+
+/// What `signUp` needs.
+#[derive(Debug, Clone)]
+pub struct SignUp {
+    pub organisation_name: String,
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+}
+
+/// The SHA-256 of a token, as stored.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Resolves an access token to the member it names. The user row is read on
+/// every request, so deactivation and role changes apply at once.
+pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Actor> {
+    let claims = state
+        .jwt
+        .verify(token, state.clock.now())
+        .map_err(|err| match err {
+            TokenError::Expired => AppError::Unauthenticated("access token expired"),
+            TokenError::Invalid => AppError::Unauthenticated("invalid access token"),
+        })?;
+    let user_id: i64 = claims
+        .sub
+        .parse()
+        .map_err(|_| AppError::Unauthenticated("invalid access token"))?;
+    let user = user::Entity::find_by_id(user_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated("invalid access token"))?;
+    if !user.active || user.token_version != claims.ver {
+        return Err(AppError::Unauthenticated("session no longer valid"));
+    }
+    Ok(Actor {
+        user_id: user.id,
+        organisation_id: user.organisation_id,
+        role: user.role,
+    })
+}
+
+/// Creates an organisation and its first ADMIN, and signs them in.
+pub async fn sign_up(state: &AppState, input: SignUp) -> AppResult<Session> {
+    let organisation_name =
+        text::required(&input.organisation_name, "organisationName", 200, false)?;
+    let display_name = text::required(&input.display_name, "displayName", 200, false)?;
+    let email = Email::parse(&input.email, "email")?;
+    let password = Password::parse(&input.password, "password")?;
+    let password_hash = password::hash(password.into_inner()).await?;
+
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    if email_taken(&txn, email.as_str()).await? {
+        return Err(AppError::field("email", "email is already registered"));
+    }
+    let organisation = organisation::ActiveModel {
+        name: Set(organisation_name),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let user = insert_user(
+        &txn,
+        state,
+        organisation.id,
+        email,
+        password_hash,
+        display_name,
+        Role::Admin,
+    )
+    .await
+    .map_err(email_conflict)?;
+    let session = start_session(&txn, state, user).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// Signs a member in. Unknown e-mail and wrong password answer alike and take
+/// as long; failures are counted per account and per client address.
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password_raw: &str,
+    client: &str,
+) -> AppResult<Session> {
+    let now = state.clock.now();
+    let email = email.trim().to_lowercase();
+    check_login_rate(state, &email, client, now).await?;
+
+    let user = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&state.db)
+        .await?;
+    let ok = password::verify(
+        password_raw.to_owned(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await?;
+    let user = match user {
+        Some(user) if ok && user.active => user,
+        _ => {
+            record_attempt(&state.db, &email, client, false, now).await?;
+            return Err(AppError::Unauthenticated("wrong email or password"));
+        }
+    };
+
+    let txn = db::begin_write(&state.db).await?;
+    record_attempt(&txn, &email, client, true, now).await?;
+    let user = if password::needs_rehash(&user.password_hash) {
+        let rehashed = password::hash(password_raw.to_owned()).await?;
+        let mut active: user::ActiveModel = user.into();
+        active.password_hash = Set(rehashed);
+        active.updated_at = Set(now);
+        active.update(&txn).await?
+    } else {
+        user
+    };
+    let session = start_session(&txn, state, user).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// Exchanges a refresh token for a new session in the same family. A token
+/// that was already used revokes its whole family (RFC 9700 §4.14).
+pub async fn refresh(state: &AppState, presented: &str) -> AppResult<Session> {
+    let now = state.clock.now();
+    let refused = AppError::Unauthenticated("invalid refresh token");
+    let txn = db::begin_write(&state.db).await?;
+    let Some(row) = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(token_hash(presented)))
+        .one(&txn)
+        .await?
+    else {
+        return Err(refused);
+    };
+    if row.revoked_at.is_some() {
+        return Err(refused);
+    }
+    if row.used_at.is_some() {
+        revoke_family(&txn, &row.family, now).await?;
+        txn.commit().await?;
+        return Err(AppError::Unauthenticated(
+            "refresh token reused; the session is revoked",
+        ));
+    }
+    if row.expires_at <= now || row.family_expires_at <= now {
+        return Err(AppError::Unauthenticated("refresh token expired"));
+    }
+    let user = user::Entity::find_by_id(row.user_id).one(&txn).await?;
+    let Some(user) = user.filter(|u| u.active) else {
+        return Err(refused);
+    };
+    let marked = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
+        .filter(refresh_token::Column::Id.eq(row.id))
+        .filter(refresh_token::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if marked.rows_affected != 1 {
+        return Err(refused);
+    }
+    let (refresh_token, _) = insert_refresh_token(
+        &txn,
+        state,
+        user.id,
+        row.family.clone(),
+        row.family_expires_at,
+    )
+    .await?;
+    let (access_token, expires_at) = state.jwt.issue(user.id, user.token_version, now)?;
+    txn.commit().await?;
+    Ok(Session {
+        access_token,
+        refresh_token,
+        expires_at,
+        user,
+    })
+}
+
+/// Ends the session the refresh token belongs to. Unknown tokens are ignored,
+/// so logging out twice is harmless.
+pub async fn logout(state: &AppState, presented: &str) -> AppResult<()> {
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    if let Some(row) = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(token_hash(presented)))
+        .one(&txn)
+        .await?
+    {
+        revoke_family(&txn, &row.family, now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Revokes every token of one family.
+pub async fn revoke_family(
+    conn: &impl ConnectionTrait,
+    family: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+        .filter(refresh_token::Column::Family.eq(family))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Starts a new session (a new refresh-token family) for `user`.
+pub async fn start_session(
+    conn: &impl ConnectionTrait,
+    state: &AppState,
+    user: user::Model,
+) -> AppResult<Session> {
+    let now = state.clock.now();
+    let family = state.random.token();
+    let (refresh_token, _) =
+        insert_refresh_token(conn, state, user.id, family, now + REFRESH_ABSOLUTE_TTL).await?;
+    let (access_token, expires_at) = state.jwt.issue(user.id, user.token_version, now)?;
+    Ok(Session {
+        access_token,
+        refresh_token,
+        expires_at,
+        user,
+    })
+}
+
+async fn insert_refresh_token(
+    conn: &impl ConnectionTrait,
+    state: &AppState,
+    user_id: i64,
+    family: String,
+    family_expires_at: DateTime<Utc>,
+) -> AppResult<(String, refresh_token::Model)> {
+    let now = state.clock.now();
+    let token = state.random.token();
+    let row = refresh_token::ActiveModel {
+        user_id: Set(user_id),
+        family: Set(family),
+        token_hash: Set(token_hash(&token)),
+        created_at: Set(now),
+        expires_at: Set((now + REFRESH_IDLE_TTL).min(family_expires_at)),
+        family_expires_at: Set(family_expires_at),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok((token, row))
+}
+
+/// Inserts a user with a fresh calendar token.
+pub async fn insert_user(
+    conn: &impl ConnectionTrait,
+    state: &AppState,
+    organisation_id: i64,
+    email: Email,
+    password_hash: String,
+    display_name: String,
+    role: Role,
+) -> AppResult<user::Model> {
+    let now = state.clock.now();
+    Ok(user::ActiveModel {
+        organisation_id: Set(organisation_id),
+        email: Set(email.into_inner()),
+        password_hash: Set(password_hash),
+        display_name: Set(display_name),
+        role: Set(role),
+        active: Set(true),
+        token_version: Set(0),
+        calendar_token: Set(state.random.token()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?)
+}
+
+/// Whether an account already uses `email`.
+pub async fn email_taken(conn: &impl ConnectionTrait, email: &str) -> AppResult<bool> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .count(conn)
+        .await?
+        > 0)
+}
+
+/// A unique violation on insert means someone registered the address meanwhile.
+pub fn email_conflict(err: AppError) -> AppError {
+    match err {
+        AppError::Conflict(_) => AppError::field("email", "email is already registered"),
+        other => other,
+    }
+}
+
+async fn record_attempt(
+    conn: &impl ConnectionTrait,
+    email: &str,
+    client: &str,
+    succeeded: bool,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    login_attempt::ActiveModel {
+        email: Set(email.chars().take(320).collect()),
+        client_addr: Set(client.chars().take(64).collect()),
+        succeeded: Set(succeeded),
+        attempted_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Refuses a sign-in when the account or the client address has failed too
+/// often in the window; the error carries when to try again.
+async fn check_login_rate(
+    state: &AppState,
+    email: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let since = now - LOGIN_WINDOW;
+    let failures = |column: login_attempt::Column, value: &str| {
+        login_attempt::Entity::find()
+            .filter(column.eq(value))
+            .filter(login_attempt::Column::Succeeded.eq(false))
+            .filter(login_attempt::Column::AttemptedAt.gt(since))
+            .order_by_asc(login_attempt::Column::AttemptedAt)
+    };
+    for (column, value, limit) in [
+        (
+            login_attempt::Column::Email,
+            email,
+            MAX_FAILURES_PER_ACCOUNT,
+        ),
+        (
+            login_attempt::Column::ClientAddr,
+            client,
+            MAX_FAILURES_PER_CLIENT,
+        ),
+    ] {
+        let count = failures(column, value).count(&state.db).await?;
+        if count >= limit {
+            let oldest = failures(column, value).one(&state.db).await?;
+            let retry_at = oldest.map_or(now + LOGIN_WINDOW, |a| a.attempted_at + LOGIN_WINDOW);
+            let retry_after_secs = (retry_at - now).num_seconds().max(1) as u64;
+            return Err(AppError::RateLimited { retry_after_secs });
+        }
+    }
+    Ok(())
+}

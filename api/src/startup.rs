@@ -1,0 +1,164 @@
+//! Building and running the server from settings.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{App, HttpServer, web};
+use migration::{Migrator, MigratorTrait};
+
+use crate::auth::jwt::JwtKeys;
+use crate::clock::{Clock, SystemClock};
+use crate::config::Settings;
+use crate::context::{AppState, State};
+use crate::db;
+use crate::graphql::build_schema;
+use crate::http::{self, HttpState};
+use crate::random::Random;
+use crate::secrets;
+
+/// Why the server could not start. Each says what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot reach the database: {0}")]
+    Database(sea_orm::DbErr),
+    #[error("cannot apply migrations: {0}")]
+    Migration(sea_orm::DbErr),
+    #[error("{0}")]
+    Secret(#[from] secrets::SecretError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("invalid setting: {0}")]
+    Settings(String),
+}
+
+/// A bound, migrated, ready-to-run server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: State,
+}
+
+/// Replaceable parts, for tests: the clock and the random source.
+#[derive(Default)]
+pub struct Overrides {
+    pub clock: Option<Arc<dyn Clock>>,
+    pub random: Option<Arc<Random>>,
+}
+
+impl Application {
+    /// Connects, migrates, binds `settings.bind` (port 0 picks a free one).
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        Self::build_with(settings, Overrides::default()).await
+    }
+
+    /// Like [`Application::build`] with a chosen clock and random source.
+    pub async fn build_with(
+        settings: Settings,
+        overrides: Overrides,
+    ) -> Result<Self, StartupError> {
+        let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let random = overrides
+            .random
+            .unwrap_or_else(|| Arc::new(Random::from_os()));
+        let conn = db::connect(
+            &settings.database.database_url,
+            settings.database.db_max_connections,
+        )
+        .await
+        .map_err(StartupError::Database)?;
+        Migrator::up(&conn, None)
+            .await
+            .map_err(StartupError::Migration)?;
+        let secret = secrets::jwt_secret(&settings, &conn, &random, clock.as_ref()).await?;
+        let jwt = JwtKeys::new(&secret).map_err(|_| StartupError::Settings("JWT secret".into()))?;
+
+        let listener = TcpListener::bind(&settings.bind).map_err(|source| StartupError::Bind {
+            addr: settings.bind.clone(),
+            source,
+        })?;
+        let local = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: settings.bind.clone(),
+            source,
+        })?;
+        let public_url = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}"))
+            .trim_end_matches('/')
+            .to_owned();
+
+        let state: State = Arc::new(AppState {
+            db: conn,
+            settings: settings.clone(),
+            clock,
+            random,
+            jwt,
+            public_url,
+        });
+        let http_state = HttpState {
+            schema: build_schema(state.clone()),
+            state: state.clone(),
+        };
+        let cors_origins = settings.cors_origins.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(cors(&cors_origins))
+                .app_data(web::Data::new(http_state.clone()))
+                .configure(http::routes)
+        })
+        .listen(listener)
+        .map_err(|source| StartupError::Bind {
+            addr: settings.bind.clone(),
+            source,
+        })?
+        .shutdown_timeout(30);
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers.max(1));
+        }
+        Ok(Self {
+            port: local.port(),
+            server: server.run(),
+            state,
+        })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (database, clock, …).
+    pub fn state(&self) -> State {
+        self.state.clone()
+    }
+
+    /// A handle that stops the server.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped. SIGTERM and SIGINT stop accepting new
+    /// connections and let requests in flight finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let base = Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allowed_headers(["authorization", "content-type", "accept"])
+        .max_age(3600);
+    if origins.iter().any(|o| o == "*") {
+        return base.allow_any_origin();
+    }
+    origins
+        .iter()
+        .filter(|o| !o.trim().is_empty())
+        .fold(base, |cors, origin| cors.allowed_origin(origin.trim()))
+}

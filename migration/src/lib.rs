@@ -1,0 +1,27 @@
+//! Voimavara's database migrations.
+//!
+//! Each migration is one step of the schema with a working `down()`. A released
+//! migration is never edited: later changes arrive as new migrations.
+
+pub use sea_orm_migration::prelude::*;
+
+mod helpers;
+mod m20261128_000001_identity;
+mod m20261128_000002_skills;
+mod m20261128_000003_courses_and_clinics;
+mod m20261128_000004_mentoring_and_notifications;
+
+/// The ordered list of every migration.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_identity::Migration),
+            Box::new(m20261128_000002_skills::Migration),
+            Box::new(m20261128_000003_courses_and_clinics::Migration),
+            Box::new(m20261128_000004_mentoring_and_notifications::Migration),
+        ]
+    }
+}

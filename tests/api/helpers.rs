@@ -1,0 +1,262 @@
+//! The one way tests start the app: [`spawn_app`]. It runs the real server on
+//! a free port in its own thread, on a database made for the test, and tears
+//! both down when the [`TestApp`] is dropped.
+
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use actix_web::dev::ServerHandle;
+use chrono::{TimeZone, Utc};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use voimavara_api::Settings;
+use voimavara_api::clock::ManualClock;
+use voimavara_api::context::State;
+use voimavara_api::random::Random;
+use voimavara_api::startup::{Application, Overrides};
+
+/// A database created for one test and removed after it.
+pub struct TestDb {
+    pub url: String,
+    cleanup: Option<Cleanup>,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// A fresh, empty database of the kind `TEST_DATABASE_URL` asks for.
+    pub async fn create() -> Self {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if admin_url.starts_with("postgres") => {
+                let name = format!("voimavara_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("reach PostgreSQL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+                url.set_path(&format!("/{name}"));
+                Self {
+                    url: url.to_string(),
+                    cleanup: Some(Cleanup::Postgres { admin_url, name }),
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temporary folder");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("voimavara.db").display()
+                );
+                Self {
+                    url,
+                    cleanup: Some(Cleanup::Sqlite(dir)),
+                }
+            }
+        }
+    }
+
+    /// Whether this database is PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.url.starts_with("postgres")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(Cleanup::Postgres { admin_url, name }) = self.cleanup.take() {
+            // Drop runs inside the test's runtime, which must not be blocked on
+            // itself: do the clean-up on a thread with a runtime of its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(async {
+                    if let Ok(admin) = Database::connect(&admin_url).await {
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
+                        admin.close().await.ok();
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: ManualClock,
+    pub state: State,
+    handle: ServerHandle,
+    thread: Option<JoinHandle<()>>,
+    // Declared last: dropped after the server has stopped. Never read: it is
+    // held for its clean-up on drop.
+    #[allow(dead_code)]
+    db: TestDb,
+}
+
+/// Starts the app with default settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the app after `configure` has adjusted the settings.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let db = TestDb::create().await;
+    let mut settings = Settings::for_database(db.url.clone());
+    settings.bind = "127.0.0.1:0".into();
+    settings.workers = Some(2);
+    settings.database.db_max_connections = 5;
+    settings.jwt_secret = Some(voimavara_api::config::Secret::new(
+        "test secret: 0123456789abcdef0123456789",
+    ));
+    configure(&mut settings);
+
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap());
+    let overrides_clock = clock.clone();
+    let (tx, rx) = mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let built = Application::build_with(
+                settings,
+                Overrides {
+                    clock: Some(Arc::new(overrides_clock)),
+                    random: Some(Arc::new(Random::from_seed(7))),
+                },
+            )
+            .await;
+            match built {
+                Ok(app) => {
+                    tx.send(Ok((app.port(), app.handle(), app.state()))).ok();
+                    app.run_until_stopped().await.ok();
+                }
+                Err(err) => {
+                    tx.send(Err(err.to_string())).ok();
+                }
+            }
+        });
+    });
+    let (port, handle, state) = tokio::task::spawn_blocking(move || rx.recv())
+        .await
+        .expect("join")
+        .expect("server thread answered")
+        .expect("server started");
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::new(),
+        clock,
+        state,
+        handle,
+        thread: Some(thread),
+        db,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(handle.stop(false));
+        })
+        .join();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl TestApp {
+    /// POSTs a GraphQL operation (JSON in, JSON out), optionally with a bearer token.
+    pub async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+
+    /// Creates an organisation with an admin; returns the admin's session.
+    pub async fn sign_up(&self, organisation: &str, email: &str) -> Session {
+        let body = self
+            .gql(
+                SIGN_UP,
+                json!({"input": {
+                    "organisationName": organisation,
+                    "email": email,
+                    "password": PASSWORD,
+                    "displayName": format!("Admin of {organisation}"),
+                }}),
+                None,
+            )
+            .await;
+        Session::from_payload(&body["data"]["signUp"])
+            .unwrap_or_else(|| panic!("signUp failed: {body}"))
+    }
+}
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The sign-up mutation with every `AuthPayload` field.
+pub const SIGN_UP: &str = "mutation($input: SignUpInput!) { signUp(input: $input) {
+    accessToken refreshToken expiresAt user { id email displayName role active calendarUrl } } }";
+
+/// Tokens and identity of a signed-in test user.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub user_id: String,
+}
+
+impl Session {
+    /// Reads an `AuthPayload` object.
+    pub fn from_payload(payload: &Value) -> Option<Self> {
+        Some(Self {
+            access_token: payload["accessToken"].as_str()?.to_owned(),
+            refresh_token: payload["refreshToken"].as_str()?.to_owned(),
+            user_id: payload["user"]["id"].as_str()?.to_owned(),
+        })
+    }
+
+    /// The access token, as `gql` takes it.
+    pub fn token(&self) -> Option<&str> {
+        Some(&self.access_token)
+    }
+}
+
+/// The `extensions.code` of the first error, if any.
+pub fn error_code(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["code"].as_str()
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real server over HTTP, one fresh database per test.
+//! SQLite by default; PostgreSQL when `TEST_DATABASE_URL` names a server.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod http_transport;
+mod migrations;
+mod query_limits;
+mod schema_file;
+mod sessions;

@@ -1,0 +1,338 @@
+//! Signing up and in, refreshing, logging out, rate limits and token attacks.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Duration;
+use jsonwebtoken::{EncodingKey, Header, encode};
+use serde_json::{Value, json};
+
+use crate::helpers::{PASSWORD, SIGN_UP, Session, error_code, spawn_app};
+
+const LOGIN: &str = "mutation($email: String!, $password: String!) {
+    login(input: {email: $email, password: $password}) { accessToken refreshToken expiresAt user { id email } } }";
+const REFRESH: &str = "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken user { id } } }";
+const ME: &str = "{ me { id email role calendarUrl } organisation { id name } }";
+
+#[tokio::test]
+async fn signing_up_creates_an_organisation_and_its_first_admin() {
+    let app = spawn_app().await;
+    let body = app
+        .gql(
+            SIGN_UP,
+            json!({"input": {"organisationName": " Kahvila Oy ", "email": " Aino@Kahvila.FI ",
+                             "password": PASSWORD, "displayName": "Aino"}}),
+            None,
+        )
+        .await;
+    let payload = &body["data"]["signUp"];
+    assert_eq!(payload["user"]["email"], "aino@kahvila.fi");
+    assert_eq!(payload["user"]["role"], "ADMIN");
+    assert!(
+        payload["user"]["calendarUrl"]
+            .as_str()
+            .unwrap()
+            .starts_with(&app.address)
+    );
+    // Access tokens last 15 minutes from the server's clock.
+    assert_eq!(payload["expiresAt"], "2026-11-28T09:15:00Z");
+
+    let session = Session::from_payload(payload).unwrap();
+    let me = app.gql(ME, json!({}), session.token()).await;
+    assert_eq!(me["data"]["me"]["id"], payload["user"]["id"]);
+    assert_eq!(me["data"]["organisation"]["name"], "Kahvila Oy");
+}
+
+#[tokio::test]
+async fn sign_up_input_is_validated_field_by_field() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            json!({"organisationName": "", "email": "a@b.fi", "password": PASSWORD, "displayName": "A"}),
+            "organisationName",
+        ),
+        (
+            json!({"organisationName": "O", "email": "not-an-email", "password": PASSWORD, "displayName": "A"}),
+            "email",
+        ),
+        (
+            json!({"organisationName": "O", "email": "a@b.fi", "password": "short", "displayName": "A"}),
+            "password",
+        ),
+        (
+            json!({"organisationName": "O", "email": "a@b.fi", "password": "x".repeat(257), "displayName": "A"}),
+            "password",
+        ),
+        (
+            json!({"organisationName": "O", "email": "a@b.fi", "password": PASSWORD, "displayName": "  "}),
+            "displayName",
+        ),
+    ];
+    for (input, field) in cases {
+        let body = app.gql(SIGN_UP, json!({ "input": input }), None).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn an_email_can_register_only_once() {
+    let app = spawn_app().await;
+    app.sign_up("First", "taken@example.fi").await;
+    let body = app
+        .gql(
+            SIGN_UP,
+            json!({"input": {"organisationName": "Second", "email": "TAKEN@example.fi",
+                             "password": PASSWORD, "displayName": "B"}}),
+            None,
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
+    assert_eq!(body["errors"][0]["extensions"]["field"], "email");
+}
+
+#[tokio::test]
+async fn login_accepts_the_right_password_and_refuses_unknown_and_wrong_alike() {
+    let app = spawn_app().await;
+    app.sign_up("Org", "user@example.fi").await;
+    let ok = app
+        .gql(
+            LOGIN,
+            json!({"email": "USER@example.fi", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(ok["data"]["login"]["user"]["email"], "user@example.fi");
+
+    let wrong = app
+        .gql(
+            LOGIN,
+            json!({"email": "user@example.fi", "password": "wrong password"}),
+            None,
+        )
+        .await;
+    let unknown = app
+        .gql(
+            LOGIN,
+            json!({"email": "nobody@example.fi", "password": "wrong password"}),
+            None,
+        )
+        .await;
+    assert_eq!(error_code(&wrong), Some("UNAUTHENTICATED"));
+    assert_eq!(
+        wrong["errors"][0]["message"],
+        unknown["errors"][0]["message"]
+    );
+    assert_eq!(error_code(&unknown), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test]
+async fn five_failures_lock_an_account_for_fifteen_minutes_even_within_one_request() {
+    let app = spawn_app().await;
+    app.sign_up("Org", "target@example.fi").await;
+    // Six guesses as aliases of one request: the sixth is refused.
+    let guesses: String = (0..6)
+        .map(|i| format!("g{i}: login(input: {{email: \"target@example.fi\", password: \"guess number {i}\"}}) {{ accessToken }} "))
+        .collect();
+    let body = app
+        .gql(&format!("mutation {{ {guesses} }}"), json!({}), None)
+        .await;
+    let codes: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["extensions"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["UNAUTHENTICATED"; 5]
+            .iter()
+            .copied()
+            .chain(["RATE_LIMITED"])
+            .collect::<Vec<_>>()
+    );
+
+    // Even the right password is refused while locked, with the wait in extensions.
+    let locked = app
+        .gql(
+            LOGIN,
+            json!({"email": "target@example.fi", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(error_code(&locked), Some("RATE_LIMITED"));
+    assert_eq!(locked["errors"][0]["extensions"]["retryAfterSeconds"], 900);
+
+    app.clock
+        .advance(Duration::minutes(15) + Duration::seconds(1));
+    let ok = app
+        .gql(
+            LOGIN,
+            json!({"email": "target@example.fi", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert!(ok["data"]["login"]["accessToken"].is_string(), "{ok}");
+}
+
+#[tokio::test]
+async fn a_weaker_stored_hash_is_upgraded_at_the_next_login() {
+    use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
+    use entity::user;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+
+    let app = spawn_app().await;
+    app.sign_up("Org", "old@example.fi").await;
+    let weak = Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(4096, 1, 1, None).unwrap(),
+    )
+    .hash_password(PASSWORD.as_bytes())
+    .unwrap()
+    .to_string();
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(weak.clone()))
+        .filter(user::Column::Email.eq("old@example.fi"))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+
+    let ok = app
+        .gql(
+            LOGIN,
+            json!({"email": "old@example.fi", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert!(ok["data"]["login"]["accessToken"].is_string(), "{ok}");
+    let stored = user::Entity::find()
+        .filter(user::Column::Email.eq("old@example.fi"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    assert!(
+        stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{stored}"
+    );
+}
+
+#[tokio::test]
+async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_family() {
+    let app = spawn_app().await;
+    let first = app.sign_up("Org", "r@example.fi").await;
+
+    let body = app
+        .gql(REFRESH, json!({"t": first.refresh_token}), None)
+        .await;
+    let second = Session::from_payload(&body["data"]["refreshSession"]).unwrap();
+    assert_ne!(second.refresh_token, first.refresh_token);
+    assert_eq!(second.user_id, first.user_id);
+
+    // Presenting the already-used first token is theft: the family dies.
+    let reuse = app
+        .gql(REFRESH, json!({"t": first.refresh_token}), None)
+        .await;
+    assert_eq!(error_code(&reuse), Some("UNAUTHENTICATED"));
+    let after = app
+        .gql(REFRESH, json!({"t": second.refresh_token}), None)
+        .await;
+    assert_eq!(error_code(&after), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let app = spawn_app().await;
+    let session = app.sign_up("Org", "l@example.fi").await;
+    let body = app
+        .gql(
+            "mutation($t: String!) { logout(refreshToken: $t) }",
+            json!({"t": session.refresh_token}),
+            None,
+        )
+        .await;
+    assert_eq!(body["data"]["logout"], true);
+    let refresh = app
+        .gql(REFRESH, json!({"t": session.refresh_token}), None)
+        .await;
+    assert_eq!(error_code(&refresh), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test]
+async fn anonymous_callers_are_unauthenticated() {
+    let app = spawn_app().await;
+    let body = app.gql("{ me { id } }", json!({}), None).await;
+    assert_eq!(error_code(&body), Some("UNAUTHENTICATED"));
+}
+
+fn forge(claims: &Value, secret: &[u8]) -> String {
+    encode(
+        &Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret).unwrap(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn forged_expired_and_tampered_tokens_are_refused() {
+    let app = spawn_app().await;
+    let session = app.sign_up("Org", "t@example.fi").await;
+    let payload: Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(session.access_token.split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    let secret = b"test secret: 0123456789abcdef0123456789";
+
+    // Sanity: re-signing the genuine claims with the server's key is accepted.
+    let ok = app.gql(ME, json!({}), Some(&forge(&payload, secret))).await;
+    assert!(ok["data"]["me"]["id"].is_string(), "{ok}");
+
+    let with = |key: &str, value: Value| {
+        let mut claims = payload.clone();
+        claims[key] = value;
+        claims
+    };
+    let header_none = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    let body_part = session.access_token.split('.').nth(1).unwrap();
+    let mut tampered_claims = payload.clone();
+    tampered_claims["sub"] = json!("999");
+    let tampered_body = URL_SAFE_NO_PAD.encode(tampered_claims.to_string());
+    let signature = session.access_token.split('.').nth(2).unwrap();
+
+    let attacks = [
+        ("alg none", format!("{header_none}.{body_part}.")),
+        (
+            "another key",
+            forge(&payload, b"some other secret, long enough to sign"),
+        ),
+        (
+            "wrong audience",
+            forge(&with("aud", json!("someone-else")), secret),
+        ),
+        ("wrong issuer", forge(&with("iss", json!("evil")), secret)),
+        (
+            "not an access token",
+            forge(&with("typ", json!("refresh")), secret),
+        ),
+        (
+            "tampered payload",
+            format!(
+                "{}.{tampered_body}.{signature}",
+                session.access_token.split('.').next().unwrap()
+            ),
+        ),
+        ("garbage", "not.a.token".to_owned()),
+    ];
+    for (name, token) in attacks {
+        let body = app.gql(ME, json!({}), Some(&token)).await;
+        assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{name}: {body}");
+    }
+
+    app.clock.advance(Duration::minutes(15));
+    let expired = app.gql(ME, json!({}), session.token()).await;
+    assert_eq!(error_code(&expired), Some("UNAUTHENTICATED"));
+}
