@@ -57,7 +57,7 @@ impl RequestAuth {
             })
             .await;
         match resolved {
-            Ok(actor) => Ok(*actor),
+            Ok(actor) => Ok(actor.clone()),
             Err(AppError::Internal(_)) => Err(AppError::Internal(String::new())),
             Err(AppError::Unauthenticated(why)) => Err(AppError::Unauthenticated(why)),
             Err(_) => Err(AppError::Unauthenticated("invalid access token")),

@@ -260,3 +260,31 @@ impl Session {
 pub fn error_code(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["code"].as_str()
 }
+
+/// The invite-and-accept mutations, for tests that need more members.
+pub const INVITE: &str = "mutation($email: String!, $role: Role!) {
+    inviteMember(input: {email: $email, role: $role}) { id email role token expiresAt } }";
+pub const ACCEPT: &str = "mutation($token: String!, $name: String!, $password: String!) {
+    acceptInvitation(input: {token: $token, password: $password, displayName: $name}) {
+    accessToken refreshToken expiresAt user { id email role } } }";
+
+impl TestApp {
+    /// Invites `email` into the admin's organisation and accepts; returns the new member's session.
+    pub async fn add_member(&self, admin: &Session, email: &str, role: &str) -> Session {
+        let invited = self
+            .gql(INVITE, json!({"email": email, "role": role}), admin.token())
+            .await;
+        let token = invited["data"]["inviteMember"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("inviteMember failed: {invited}"));
+        let accepted = self
+            .gql(
+                ACCEPT,
+                json!({"token": token, "name": email, "password": PASSWORD}),
+                None,
+            )
+            .await;
+        Session::from_payload(&accepted["data"]["acceptInvitation"])
+            .unwrap_or_else(|| panic!("acceptInvitation failed: {accepted}"))
+    }
+}

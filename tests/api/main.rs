@@ -4,7 +4,10 @@
 
 mod helpers;
 
+mod authorization;
+
 mod http_transport;
+mod members;
 mod migrations;
 mod query_limits;
 mod schema_file;

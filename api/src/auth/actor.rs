@@ -2,12 +2,14 @@
 
 use entity::Role;
 
-/// An authenticated member: who they are, where, and with which role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An authenticated member: who they are, where, with which role, and which
+/// session (refresh-token family) the request belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub user_id: i64,
     pub organisation_id: i64,
     pub role: Role,
+    pub session: Option<String>,
 }
 
 impl Actor {

@@ -31,6 +31,9 @@ pub struct Claims {
     pub typ: String,
     /// The user's token version when the token was issued.
     pub ver: i32,
+    /// The session (refresh-token family) the token was issued in.
+    #[serde(default)]
+    pub sid: Option<String>,
 }
 
 /// Signing and checking keys for one secret.
@@ -71,6 +74,7 @@ impl JwtKeys {
         &self,
         user_id: i64,
         token_version: i32,
+        session: &str,
         now: DateTime<Utc>,
     ) -> AppResult<(String, DateTime<Utc>)> {
         let expires_at = now + ACCESS_TOKEN_TTL;
@@ -82,6 +86,7 @@ impl JwtKeys {
             exp: expires_at.timestamp(),
             typ: ACCESS_TYPE.into(),
             ver: token_version,
+            sid: Some(session.to_owned()),
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(AppError::internal)?;
@@ -126,7 +131,7 @@ mod tests {
     fn a_token_verifies_until_it_expires() {
         let keys = keys("0123456789abcdef0123456789abcdef");
         let now = Utc::now();
-        let (token, expires_at) = keys.issue(7, 3, now).expect("issue");
+        let (token, expires_at) = keys.issue(7, 3, "s", now).expect("issue");
         assert_eq!(expires_at - now, ACCESS_TOKEN_TTL);
         let claims = keys.verify(&token, now).ok();
         assert_eq!(claims.map(|c| (c.sub, c.ver)), Some(("7".into(), 3)));
@@ -137,7 +142,7 @@ mod tests {
     fn a_token_signed_with_another_key_is_invalid() {
         let now = Utc::now();
         let (token, _) = keys("another secret that is long enough!!")
-            .issue(7, 0, now)
+            .issue(7, 0, "s", now)
             .expect("issue");
         let ours = keys("0123456789abcdef0123456789abcdef");
         assert_eq!(ours.verify(&token, now), Err(TokenError::Invalid));

@@ -35,6 +35,7 @@ mod tests {
         user_id: 1,
         organisation_id: 10,
         role: Role::Member,
+        session: None,
     };
 
     #[test]
@@ -43,7 +44,7 @@ mod tests {
         assert!(
             require_admin(&Actor {
                 role: Role::Admin,
-                ..MEMBER
+                ..MEMBER.clone()
             })
             .is_ok()
         );

@@ -2,6 +2,7 @@
 //! can trust. Nothing here touches a database, HTTP or GraphQL.
 
 pub mod email;
+pub mod paging;
 pub mod password;
 pub mod text;
 

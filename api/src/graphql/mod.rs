@@ -6,6 +6,7 @@ pub mod guard;
 pub mod ids;
 pub mod limits;
 pub mod mutation;
+pub mod pagination;
 pub mod query;
 pub mod scalars;
 pub mod schema;

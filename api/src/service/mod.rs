@@ -3,6 +3,9 @@
 //! [`crate::auth::permissions`], applies the rules from [`crate::domain`] and
 //! writes in one transaction.
 
+pub mod invitations;
+pub mod members;
 pub mod organisations;
+pub mod paging;
 pub mod sessions;
 pub mod users;

@@ -75,6 +75,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Actor> {
         user_id: user.id,
         organisation_id: user.organisation_id,
         role: user.role,
+        session: claims.sid,
     })
 }
 
@@ -208,7 +209,10 @@ pub async fn refresh(state: &AppState, presented: &str) -> AppResult<Session> {
         row.family_expires_at,
     )
     .await?;
-    let (access_token, expires_at) = state.jwt.issue(user.id, user.token_version, now)?;
+    let (access_token, expires_at) =
+        state
+            .jwt
+            .issue(user.id, user.token_version, &row.family, now)?;
     txn.commit().await?;
     Ok(Session {
         access_token,
@@ -231,6 +235,59 @@ pub async fn logout(state: &AppState, presented: &str) -> AppResult<()> {
         revoke_family(&txn, &row.family, now).await?;
     }
     txn.commit().await?;
+    Ok(())
+}
+
+/// Changes the actor's password after checking the current one, and ends every
+/// other session of theirs.
+pub async fn change_password(
+    state: &AppState,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+) -> AppResult<user::Model> {
+    let new = Password::parse(new, "newPassword")?;
+    let user = user::Entity::find_by_id(actor.user_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated("session no longer valid"))?;
+    if !password::verify(current.to_owned(), Some(user.password_hash.clone())).await? {
+        return Err(AppError::field(
+            "currentPassword",
+            "current password is wrong",
+        ));
+    }
+    let hash = password::hash(new.into_inner()).await?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let mut active: user::ActiveModel = user.into();
+    active.password_hash = Set(hash);
+    active.updated_at = Set(now);
+    let user = active.update(&txn).await?;
+    let mut others = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+        .filter(refresh_token::Column::UserId.eq(actor.user_id))
+        .filter(refresh_token::Column::RevokedAt.is_null());
+    if let Some(current) = &actor.session {
+        others = others.filter(refresh_token::Column::Family.ne(current.as_str()));
+    }
+    others.exec(&txn).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Revokes every refresh token of a user (deactivation).
+pub async fn revoke_user(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
     Ok(())
 }
 
@@ -257,9 +314,15 @@ pub async fn start_session(
 ) -> AppResult<Session> {
     let now = state.clock.now();
     let family = state.random.token();
-    let (refresh_token, _) =
-        insert_refresh_token(conn, state, user.id, family, now + REFRESH_ABSOLUTE_TTL).await?;
-    let (access_token, expires_at) = state.jwt.issue(user.id, user.token_version, now)?;
+    let (refresh_token, _) = insert_refresh_token(
+        conn,
+        state,
+        user.id,
+        family.clone(),
+        now + REFRESH_ABSOLUTE_TTL,
+    )
+    .await?;
+    let (access_token, expires_at) = state.jwt.issue(user.id, user.token_version, &family, now)?;
     Ok(Session {
         access_token,
         refresh_token,

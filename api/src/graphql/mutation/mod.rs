@@ -1,5 +1,6 @@
 //! The mutation root, merged from one object per domain.
 
+mod members;
 mod sessions;
 
 use async_graphql::MergedObject;
@@ -7,4 +8,4 @@ use async_graphql::MergedObject;
 /// All mutations.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(sessions::SessionMutation);
+pub struct MutationRoot(sessions::SessionMutation, members::MemberMutation);

@@ -1,6 +1,7 @@
 //! The query root, merged from one object per domain.
 
 mod identity;
+mod members;
 mod node;
 
 use async_graphql::MergedObject;
@@ -8,4 +9,8 @@ use async_graphql::MergedObject;
 /// All queries.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(identity::IdentityQuery, node::NodeQuery);
+pub struct QueryRoot(
+    identity::IdentityQuery,
+    members::MembersQuery,
+    node::NodeQuery,
+);

@@ -7,8 +7,8 @@ use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::types::{Node, Organisation, User};
-use crate::service::{organisations, users};
+use crate::graphql::types::{Invitation, Node, Organisation, User};
+use crate::service::{invitations, organisations, users};
 
 /// Most ids one `nodes` call accepts.
 const MAX_NODES: usize = 100;
@@ -54,7 +54,9 @@ async fn load(state: &AppState, actor: &Actor, id: &ID) -> AppResult<Option<Node
         Kind::Organisation => organisations::get(state, actor, raw)
             .await
             .map(|o| Node::Organisation(Organisation(o))),
-        Kind::Invitation => Err(AppError::NotFound("invitation")),
+        Kind::Invitation => invitations::get(state, actor, raw)
+            .await
+            .map(|model| Node::Invitation(Invitation { model, token: None })),
     };
     match found {
         Ok(node) => Ok(Some(node)),

@@ -2,7 +2,7 @@
 
 use async_graphql::{ID, Interface};
 
-use super::{Organisation, User};
+use super::{Invitation, Organisation, User};
 
 /// Any object with a global id; `node(id)` and `nodes(ids)` resolve them.
 #[derive(Interface)]
@@ -10,4 +10,5 @@ use super::{Organisation, User};
 pub enum Node {
     User(User),
     Organisation(Organisation),
+    Invitation(Invitation),
 }

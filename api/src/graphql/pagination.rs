@@ -1,0 +1,76 @@
+//! Relay connections over [`Paged`] results, with opaque cursors.
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{OutputType, SimpleObject};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::domain::paging::{PageRequest, Paged};
+use crate::error::AppError;
+
+/// Fields every connection carries besides edges and pageInfo.
+#[derive(SimpleObject)]
+pub struct ConnectionFields {
+    /// Number of items in the whole filtered list, not just this page.
+    pub total_count: u64,
+}
+
+/// A Relay connection with `totalCount`.
+pub type Page<T> = Connection<String, T, ConnectionFields, EmptyFields>;
+
+/// The opaque cursor of the item with `id`.
+pub fn cursor(id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("cursor:{id}"))
+}
+
+fn decode_cursor(cursor: Option<String>, field: &'static str) -> Result<Option<i64>, AppError> {
+    let Some(cursor) = cursor else {
+        return Ok(None);
+    };
+    URL_SAFE_NO_PAD
+        .decode(cursor.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| {
+            text.strip_prefix("cursor:")
+                .and_then(|id| id.parse::<i64>().ok())
+        })
+        .map(Some)
+        .ok_or_else(|| AppError::field(field, "malformed cursor"))
+}
+
+/// Validates `first`/`after`/`last`/`before`.
+pub fn page_request(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> Result<PageRequest, AppError> {
+    PageRequest::new(
+        first,
+        decode_cursor(after, "after")?,
+        last,
+        decode_cursor(before, "before")?,
+    )
+}
+
+/// Turns a page of rows into a connection of GraphQL objects.
+pub fn connection<M, T: OutputType>(
+    paged: Paged<M>,
+    id: impl Fn(&M) -> i64,
+    wrap: impl Fn(M) -> T,
+) -> Page<T> {
+    let mut connection = Connection::with_additional_fields(
+        paged.has_previous_page,
+        paged.has_next_page,
+        ConnectionFields {
+            total_count: paged.total_count,
+        },
+    );
+    connection.edges = paged
+        .items
+        .into_iter()
+        .map(|item| Edge::new(cursor(id(&item)), wrap(item)))
+        .collect();
+    connection
+}

@@ -1,0 +1,52 @@
+//! `members`: the organisation's member directory.
+
+use async_graphql::{Context, InputObject, Object};
+
+use crate::graphql::context::{actor, state};
+use crate::graphql::pagination::{Page, connection, page_request};
+use crate::graphql::types::{Role, User};
+use crate::service::members::{self, MemberFilter as Filter};
+
+/// Which members to list; every field narrows the list.
+#[derive(InputObject, Default)]
+pub struct MemberFilter {
+    /// Only members with this role.
+    pub role: Option<Role>,
+    /// Part of a display name or e-mail address, any case.
+    pub search: Option<String>,
+    /// Only active (true) or deactivated (false) members.
+    pub active: Option<bool>,
+}
+
+#[derive(Default)]
+pub struct MembersQuery;
+
+#[Object]
+impl MembersQuery {
+    /// Members of the caller's organisation, in joining order.
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<MemberFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<User>> {
+        let actor = actor(ctx).await?;
+        let page = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default();
+        let paged = members::list(
+            state(ctx)?,
+            &actor,
+            Filter {
+                role: filter.role.map(Into::into),
+                search: filter.search,
+                active: filter.active,
+            },
+            &page,
+        )
+        .await?;
+        Ok(connection(paged, |u| u.id, User::new))
+    }
+}

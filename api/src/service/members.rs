@@ -1,0 +1,165 @@
+//! Listing members, changing roles, deactivating. An organisation always
+//! keeps at least one active ADMIN.
+
+use entity::{Role, organisation, user};
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseTransaction, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QuerySelect,
+};
+
+use super::{paging, sessions};
+use crate::auth::{Actor, permissions};
+use crate::context::AppState;
+use crate::db;
+use crate::domain::paging::{PageRequest, Paged};
+use crate::error::{AppError, AppResult};
+
+/// Which members to list.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter {
+    pub role: Option<Role>,
+    /// Part of a display name or e-mail address, any case.
+    pub search: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// Members of the actor's organisation, in joining order.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: MemberFilter,
+    page: &PageRequest,
+) -> AppResult<Paged<user::Model>> {
+    let mut select =
+        user::Entity::find().filter(user::Column::OrganisationId.eq(actor.organisation_id));
+    if let Some(role) = filter.role {
+        select = select.filter(user::Column::Role.eq(role));
+    }
+    if let Some(active) = filter.active {
+        select = select.filter(user::Column::Active.eq(active));
+    }
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if search.chars().count() > 100 {
+            return Err(AppError::field(
+                "search",
+                "search must be at most 100 characters",
+            ));
+        }
+        let pattern = like_pattern(search);
+        let lower =
+            |column: user::Column| Expr::expr(Func::lower(Expr::col((user::Entity, column))));
+        select = select.filter(
+            Condition::any()
+                .add(lower(user::Column::DisplayName).like(pattern.clone()))
+                .add(lower(user::Column::Email).like(pattern)),
+        );
+    }
+    paging::fetch(&state.db, select, user::Column::Id, page).await
+}
+
+/// `%text%` in lower case, with LIKE's wildcards in `text` taken literally.
+fn like_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let escaped: String = text
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+/// Changes a member's role (ADMIN). Demoting the last active admin is a `CONFLICT`.
+pub async fn set_role(
+    state: &AppState,
+    actor: &Actor,
+    user_id: i64,
+    role: Role,
+) -> AppResult<user::Model> {
+    permissions::require_admin(actor)?;
+    let txn = db::begin_write(&state.db).await?;
+    let target = load_for_change(&txn, actor, user_id).await?;
+    if target.role == role {
+        return Ok(target);
+    }
+    if target.role == Role::Admin && target.active {
+        ensure_another_admin(&txn, actor.organisation_id, target.id).await?;
+    }
+    let mut active: user::ActiveModel = target.into();
+    active.role = Set(role);
+    active.updated_at = Set(state.clock.now());
+    let user = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Deactivates a member (ADMIN): their tokens stop working at once and their
+/// sessions end. Deactivating the last active admin is a `CONFLICT`.
+pub async fn deactivate(state: &AppState, actor: &Actor, user_id: i64) -> AppResult<user::Model> {
+    permissions::require_admin(actor)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let target = load_for_change(&txn, actor, user_id).await?;
+    if !target.active {
+        return Ok(target);
+    }
+    if target.role == Role::Admin {
+        ensure_another_admin(&txn, actor.organisation_id, target.id).await?;
+    }
+    let version = target.token_version;
+    let mut active: user::ActiveModel = target.into();
+    active.active = Set(false);
+    active.token_version = Set(version.wrapping_add(1));
+    active.updated_at = Set(now);
+    let user = active.update(&txn).await?;
+    sessions::revoke_user(&txn, user.id, now).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Locks the organisation's row (PostgreSQL; SQLite's write transaction is
+/// already exclusive) so admin changes are serialised, then loads the target.
+async fn load_for_change(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    user_id: i64,
+) -> AppResult<user::Model> {
+    let mut lock = organisation::Entity::find_by_id(actor.organisation_id);
+    if db::is_postgres(txn) {
+        lock = lock.lock_exclusive();
+    }
+    lock.one(txn).await?;
+    let target = user::Entity::find_by_id(user_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    permissions::require_same_organisation(actor, target.organisation_id, "user")?;
+    Ok(target)
+}
+
+async fn ensure_another_admin(
+    conn: &impl ConnectionTrait,
+    organisation_id: i64,
+    except: i64,
+) -> AppResult<()> {
+    let others = user::Entity::find()
+        .filter(user::Column::OrganisationId.eq(organisation_id))
+        .filter(user::Column::Role.eq(Role::Admin))
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Id.ne(except))
+        .count(conn)
+        .await?;
+    if others == 0 {
+        return Err(AppError::Conflict(
+            "an organisation must keep at least one active admin".into(),
+        ));
+    }
+    Ok(())
+}

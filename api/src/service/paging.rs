@@ -1,0 +1,39 @@
+//! Running a [`PageRequest`] against any entity ordered by its id column.
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
+
+use crate::domain::paging::{PageRequest, Paged};
+use crate::error::AppResult;
+
+/// Reads one page of `select` (already filtered) by ascending `id`, and the
+/// total count of the filtered list.
+pub async fn fetch<E, C>(
+    conn: &C,
+    select: Select<E>,
+    id: E::Column,
+    request: &PageRequest,
+) -> AppResult<Paged<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    let total_count = select.clone().count(conn).await?;
+    let mut window = select;
+    if let Some(after) = request.after {
+        window = window.filter(id.gt(after));
+    }
+    if let Some(before) = request.before {
+        window = window.filter(id.lt(before));
+    }
+    window = if request.from_end {
+        window.order_by_desc(id)
+    } else {
+        window.order_by_asc(id)
+    };
+    let fetched = window.limit(request.limit + 1).all(conn).await?;
+    Ok(Paged::from_fetched(fetched, request, total_count))
+}

@@ -1,0 +1,280 @@
+//! The authorization matrix: every operation, every role, one row each.
+//! Each later operation adds its row here.
+//!
+//! Roles: anonymous, a member, an admin, and the admin of another
+//! organisation acting on the first organisation's objects.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{PASSWORD, Session, TestApp, error_code, spawn_app};
+
+/// Who calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who {
+    Anonymous,
+    OtherAdmin,
+    Member,
+    Admin,
+}
+
+/// What the call must do.
+#[derive(Clone, Copy, Debug)]
+pub enum Expect {
+    Allowed,
+    Code(&'static str),
+}
+
+use Expect::{Allowed, Code};
+
+const UNAUTH: Expect = Code("UNAUTHENTICATED");
+const FORBIDDEN: Expect = Code("FORBIDDEN");
+const NOT_FOUND: Expect = Code("NOT_FOUND");
+
+/// The organisation the rows act on, and an outsider.
+pub struct Fixture {
+    pub admin: Session,
+    pub member: Session,
+    pub other_admin: Session,
+    /// A member of the first organisation that rows may change.
+    pub target: Session,
+    pub invitation_id: String,
+}
+
+impl Fixture {
+    fn session(&self, who: Who) -> Option<&Session> {
+        match who {
+            Who::Anonymous => None,
+            Who::OtherAdmin => Some(&self.other_admin),
+            Who::Member => Some(&self.member),
+            Who::Admin => Some(&self.admin),
+        }
+    }
+}
+
+type Vars =
+    for<'a> fn(&'a TestApp, &'a Fixture, Who) -> Pin<Box<dyn Future<Output = Value> + Send + 'a>>;
+
+/// One operation and what each role gets: [anonymous, other admin, member, admin].
+pub struct Row {
+    pub operation: &'static str,
+    pub document: &'static str,
+    pub vars: Vars,
+    pub expect: [Expect; 4],
+}
+
+fn none<'a>(
+    _: &'a TestApp,
+    _: &'a Fixture,
+    _: Who,
+) -> Pin<Box<dyn Future<Output = Value> + Send + 'a>> {
+    Box::pin(async { json!({}) })
+}
+
+fn email_for(who: Who) -> String {
+    format!("{who:?}-{}@example.fi", uuid::Uuid::new_v4().simple()).to_lowercase()
+}
+
+/// Every row. Admin runs last in each row, so state it changes cannot affect
+/// another role's expectation.
+pub fn rows() -> Vec<Row> {
+    vec![
+        Row {
+            operation: "me",
+            document: "{ me { id } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "organisation",
+            document: "{ organisation { id } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "members",
+            document: "{ members { totalCount } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "node",
+            document: "query($id: ID!) { node(id: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),
+            // Another organisation's object is simply absent: null, no error.
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "nodes",
+            document: "query($id: ID!) { nodes(ids: [$id]) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.invitation_id}) }),
+            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "signUp",
+            document: "mutation($e: String!, $p: String!) { signUp(input: {organisationName: \"New\", email: $e, password: $p, displayName: \"N\"}) { accessToken } }",
+            vars: |_, _, who| Box::pin(async move { json!({"e": email_for(who), "p": PASSWORD}) }),
+            expect: [Allowed, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "login",
+            document: "mutation($p: String!) { login(input: {email: \"matrix-member@example.fi\", password: $p}) { accessToken } }",
+            vars: |_, _, _| Box::pin(async move { json!({"p": PASSWORD}) }),
+            expect: [Allowed, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "refreshSession",
+            document: "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }",
+            vars: |app, _, _| {
+                Box::pin(async move {
+                    let body = app
+                        .gql(
+                            "mutation($p: String!) { login(input: {email: \"matrix-member@example.fi\", password: $p}) { refreshToken } }",
+                            json!({"p": PASSWORD}),
+                            None,
+                        )
+                        .await;
+                    json!({"t": body["data"]["login"]["refreshToken"]})
+                })
+            },
+            expect: [Allowed, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "logout",
+            document: "mutation { logout(refreshToken: \"unknown\") }",
+            vars: none,
+            expect: [Allowed, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "acceptInvitation",
+            document: "mutation($t: String!, $p: String!) { acceptInvitation(input: {token: $t, password: $p, displayName: \"New\"}) { accessToken } }",
+            vars: |app, f, who| {
+                Box::pin(async move {
+                    let body = app
+                        .gql(
+                            "mutation($e: String!) { inviteMember(input: {email: $e, role: MEMBER}) { token } }",
+                            json!({"e": email_for(who)}),
+                            f.admin.token(),
+                        )
+                        .await;
+                    json!({"t": body["data"]["inviteMember"]["token"], "p": PASSWORD})
+                })
+            },
+            expect: [Allowed, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "inviteMember",
+            document: "mutation($e: String!) { inviteMember(input: {email: $e, role: MEMBER}) { token } }",
+            vars: |_, _, who| Box::pin(async move { json!({"e": email_for(who)}) }),
+            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "changePassword",
+            document: "mutation($p: String!) { changePassword(input: {currentPassword: $p, newPassword: $p}) { id } }",
+            vars: |_, _, _| Box::pin(async move { json!({"p": PASSWORD}) }),
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "setMemberRole",
+            document: "mutation($id: ID!) { setMemberRole(userId: $id, role: MEMBER) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "deactivateMember",
+            document: "mutation($id: ID!) { deactivateMember(userId: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+        },
+    ]
+}
+
+#[tokio::test]
+async fn every_role_gets_exactly_what_its_row_says() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Matrix", "matrix-admin@example.fi").await;
+    let member = app
+        .add_member(&admin, "matrix-member@example.fi", "MEMBER")
+        .await;
+    let target = app
+        .add_member(&admin, "matrix-target@example.fi", "MEMBER")
+        .await;
+    let other_admin = app.sign_up("Elsewhere", "elsewhere@example.fi").await;
+    let invited = app
+        .gql("mutation { inviteMember(input: {email: \"pending@example.fi\", role: MEMBER}) { id } }", json!({}), admin.token())
+        .await;
+    let fixture = Fixture {
+        admin,
+        member,
+        other_admin,
+        target,
+        invitation_id: invited["data"]["inviteMember"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    };
+
+    let mut failures = Vec::new();
+    for row in rows() {
+        for (who, expect) in [Who::Anonymous, Who::OtherAdmin, Who::Member, Who::Admin]
+            .into_iter()
+            .zip(row.expect)
+        {
+            let vars = (row.vars)(&app, &fixture, who).await;
+            let body = app
+                .gql(
+                    row.document,
+                    vars,
+                    fixture.session(who).map(|s| s.access_token.as_str()),
+                )
+                .await;
+            let ok = match expect {
+                Allowed => {
+                    body.get("errors").is_none() && body["data"].get(row.operation).is_some()
+                }
+                Code(code) => error_code(&body) == Some(code),
+            };
+            if !ok {
+                failures.push(format!(
+                    "{} as {who:?}: expected {expect:?}, got {body}",
+                    row.operation
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every root field of the schema: the list the matrix must cover.
+pub fn root_fields() -> Vec<String> {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let doc =
+        async_graphql::parser::parse_schema(voimavara_api::graphql::sdl()).expect("the SDL parses");
+    let mut fields = Vec::new();
+    for definition in doc.definitions {
+        if let TypeSystemDefinition::Type(ty) = definition
+            && ["Query", "Mutation", "Subscription"].contains(&ty.node.name.node.as_str())
+            && let TypeKind::Object(object) = &ty.node.kind
+        {
+            fields.extend(object.fields.iter().map(|f| f.node.name.node.to_string()));
+        }
+    }
+    fields
+}
+
+#[test]
+fn every_query_mutation_and_subscription_has_a_row() {
+    let covered: Vec<&str> = rows().iter().map(|row| row.operation).collect();
+    let fields = root_fields();
+    assert!(fields.len() >= covered.len());
+    let missing: Vec<&String> = fields
+        .iter()
+        .filter(|f| !covered.contains(&f.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations without an authorization row: {missing:?}"
+    );
+}

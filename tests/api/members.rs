@@ -1,0 +1,377 @@
+//! Invitations, the member directory, roles, deactivation and password changes.
+
+use chrono::Duration;
+use entity::outbox;
+use sea_orm::EntityTrait;
+use serde_json::{Value, json};
+
+use crate::helpers::{ACCEPT, INVITE, PASSWORD, Session, error_code, spawn_app};
+
+const ME: &str = "{ me { id role } }";
+
+#[tokio::test]
+async fn an_admin_invites_and_the_invitee_joins_once() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    let invited = app
+        .gql(
+            INVITE,
+            json!({"email": " New@Example.fi ", "role": "MEMBER"}),
+            admin.token(),
+        )
+        .await;
+    let invitation = &invited["data"]["inviteMember"];
+    assert_eq!(invitation["email"], "new@example.fi");
+    assert_eq!(invitation["expiresAt"], "2026-12-05T09:00:00Z");
+    let token = invitation["token"].as_str().unwrap();
+
+    // The message that would be mailed is in the outbox, addressed to the invitee.
+    let mail = outbox::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].recipient, "new@example.fi");
+    assert!(mail[0].body.contains(token));
+
+    // Later reads never show the token again.
+    let node = app
+        .gql(
+            "query($id: ID!) { node(id: $id) { ... on Invitation { email token } } }",
+            json!({"id": invitation["id"]}),
+            admin.token(),
+        )
+        .await;
+    assert_eq!(
+        node["data"]["node"],
+        json!({"email": "new@example.fi", "token": null})
+    );
+
+    let accepted = app
+        .gql(
+            ACCEPT,
+            json!({"token": token, "name": "Uusi", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    let member = Session::from_payload(&accepted["data"]["acceptInvitation"]).unwrap();
+    assert_eq!(
+        accepted["data"]["acceptInvitation"]["user"]["role"],
+        "MEMBER"
+    );
+    let me = app.gql(ME, json!({}), member.token()).await;
+    assert_eq!(me["data"]["me"]["id"], member.user_id.as_str());
+
+    let again = app
+        .gql(
+            ACCEPT,
+            json!({"token": token, "name": "Again", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(error_code(&again), Some("BAD_USER_INPUT"));
+    assert_eq!(again["errors"][0]["extensions"]["field"], "token");
+}
+
+#[tokio::test]
+async fn invitations_expire_after_seven_days() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    let invited = app
+        .gql(
+            INVITE,
+            json!({"email": "late@example.fi", "role": "MEMBER"}),
+            admin.token(),
+        )
+        .await;
+    let token = invited["data"]["inviteMember"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.clock.advance(Duration::days(7));
+    let late = app
+        .gql(
+            ACCEPT,
+            json!({"token": token, "name": "Late", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(error_code(&late), Some("BAD_USER_INPUT"));
+}
+
+#[tokio::test]
+async fn inviting_an_existing_member_is_a_conflict() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    let body = app
+        .gql(
+            INVITE,
+            json!({"email": "ADMIN@example.fi", "role": "MEMBER"}),
+            admin.token(),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("CONFLICT"));
+}
+
+const MEMBERS: &str = "query($filter: MemberFilter, $first: Int, $after: String) {
+    members(filter: $filter, first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+        edges { cursor node { email role active } } } }";
+
+fn emails(body: &Value) -> Vec<&str> {
+    body["data"]["members"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|e| e["node"]["email"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_member_directory_filters_and_pages() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    for email in ["liisa@example.fi", "matti@example.fi", "pekka_l@example.fi"] {
+        app.add_member(&admin, email, "MEMBER").await;
+    }
+    let other = app.sign_up("Other", "outsider@example.fi").await;
+    app.add_member(&other, "liisa2@example.fi", "MEMBER").await;
+
+    let all = app.gql(MEMBERS, json!({}), admin.token()).await;
+    assert_eq!(all["data"]["members"]["totalCount"], 4);
+    assert_eq!(
+        emails(&all),
+        [
+            "admin@example.fi",
+            "liisa@example.fi",
+            "matti@example.fi",
+            "pekka_l@example.fi"
+        ]
+    );
+
+    let admins = app
+        .gql(MEMBERS, json!({"filter": {"role": "ADMIN"}}), admin.token())
+        .await;
+    assert_eq!(emails(&admins), ["admin@example.fi"]);
+
+    let search = app
+        .gql(
+            MEMBERS,
+            json!({"filter": {"search": "LIISA"}}),
+            admin.token(),
+        )
+        .await;
+    assert_eq!(emails(&search), ["liisa@example.fi"]);
+    // LIKE wildcards in a search are taken literally.
+    let literal = app
+        .gql(MEMBERS, json!({"filter": {"search": "_l@"}}), admin.token())
+        .await;
+    assert_eq!(emails(&literal), ["pekka_l@example.fi"]);
+
+    let first = app.gql(MEMBERS, json!({"first": 3}), admin.token()).await;
+    assert_eq!(first["data"]["members"]["pageInfo"]["hasNextPage"], true);
+    let cursor = first["data"]["members"]["pageInfo"]["endCursor"].clone();
+    let rest = app
+        .gql(MEMBERS, json!({"first": 3, "after": cursor}), admin.token())
+        .await;
+    assert_eq!(emails(&rest), ["pekka_l@example.fi"]);
+    assert_eq!(rest["data"]["members"]["pageInfo"]["hasNextPage"], false);
+    assert_eq!(rest["data"]["members"]["pageInfo"]["hasPreviousPage"], true);
+
+    for (vars, field) in [
+        (json!({"first": 101}), "first"),
+        (json!({"first": -1}), "first"),
+        (json!({"after": "nonsense"}), "after"),
+    ] {
+        let body = app.gql(MEMBERS, vars, admin.token()).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field);
+    }
+}
+
+const SET_ROLE: &str =
+    "mutation($id: ID!, $role: Role!) { setMemberRole(userId: $id, role: $role) { id role } }";
+const DEACTIVATE: &str = "mutation($id: ID!) { deactivateMember(userId: $id) { id active } }";
+
+#[tokio::test]
+async fn a_role_change_applies_to_the_very_next_request() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    let member = app.add_member(&admin, "m@example.fi", "MEMBER").await;
+    let refused = app
+        .gql(
+            INVITE,
+            json!({"email": "x@example.fi", "role": "MEMBER"}),
+            member.token(),
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"));
+
+    let promoted = app
+        .gql(
+            SET_ROLE,
+            json!({"id": member.user_id, "role": "ADMIN"}),
+            admin.token(),
+        )
+        .await;
+    assert_eq!(promoted["data"]["setMemberRole"]["role"], "ADMIN");
+    // Same access token as before: the new role counts at once.
+    let allowed = app
+        .gql(
+            INVITE,
+            json!({"email": "x@example.fi", "role": "MEMBER"}),
+            member.token(),
+        )
+        .await;
+    assert!(
+        allowed["data"]["inviteMember"]["token"].is_string(),
+        "{allowed}"
+    );
+}
+
+#[tokio::test]
+async fn the_last_active_admin_cannot_be_demoted_or_deactivated() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    let demote = app
+        .gql(
+            SET_ROLE,
+            json!({"id": admin.user_id, "role": "MEMBER"}),
+            admin.token(),
+        )
+        .await;
+    assert_eq!(error_code(&demote), Some("CONFLICT"));
+    let deactivate = app
+        .gql(DEACTIVATE, json!({"id": admin.user_id}), admin.token())
+        .await;
+    assert_eq!(error_code(&deactivate), Some("CONFLICT"));
+
+    // With a second admin, the first may step down.
+    let second = app.add_member(&admin, "second@example.fi", "ADMIN").await;
+    let demote = app
+        .gql(
+            SET_ROLE,
+            json!({"id": admin.user_id, "role": "MEMBER"}),
+            second.token(),
+        )
+        .await;
+    assert_eq!(demote["data"]["setMemberRole"]["role"], "MEMBER");
+    let last = app
+        .gql(DEACTIVATE, json!({"id": second.user_id}), second.token())
+        .await;
+    assert_eq!(error_code(&last), Some("CONFLICT"));
+}
+
+#[tokio::test]
+async fn a_deactivated_members_tokens_stop_working_at_once() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    let member = app.add_member(&admin, "gone@example.fi", "MEMBER").await;
+    let body = app
+        .gql(DEACTIVATE, json!({"id": member.user_id}), admin.token())
+        .await;
+    assert_eq!(body["data"]["deactivateMember"]["active"], false);
+
+    let me = app.gql(ME, json!({}), member.token()).await;
+    assert_eq!(error_code(&me), Some("UNAUTHENTICATED"));
+    let refresh = app
+        .gql(
+            "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }",
+            json!({"t": member.refresh_token}),
+            None,
+        )
+        .await;
+    assert_eq!(error_code(&refresh), Some("UNAUTHENTICATED"));
+    let login = app
+        .gql("mutation { login(input: {email: \"gone@example.fi\", password: \"correct horse battery staple\"}) { accessToken } }", json!({}), None)
+        .await;
+    assert_eq!(error_code(&login), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_the_other_sessions_only() {
+    let app = spawn_app().await;
+    let here = app.sign_up("Org", "pw@example.fi").await;
+    let login = app
+        .gql("mutation { login(input: {email: \"pw@example.fi\", password: \"correct horse battery staple\"}) { accessToken refreshToken user { id } } }", json!({}), None)
+        .await;
+    let elsewhere = Session::from_payload(&login["data"]["login"]).unwrap();
+
+    const CHANGE: &str = "mutation($c: String!, $n: String!) { changePassword(input: {currentPassword: $c, newPassword: $n}) { id } }";
+    let wrong = app
+        .gql(
+            CHANGE,
+            json!({"c": "not my password", "n": "a brand new password"}),
+            here.token(),
+        )
+        .await;
+    assert_eq!(error_code(&wrong), Some("BAD_USER_INPUT"));
+    assert_eq!(wrong["errors"][0]["extensions"]["field"], "currentPassword");
+    let short = app
+        .gql(CHANGE, json!({"c": PASSWORD, "n": "short"}), here.token())
+        .await;
+    assert_eq!(short["errors"][0]["extensions"]["field"], "newPassword");
+
+    let changed = app
+        .gql(
+            CHANGE,
+            json!({"c": PASSWORD, "n": "a brand new password"}),
+            here.token(),
+        )
+        .await;
+    assert_eq!(
+        changed["data"]["changePassword"]["id"],
+        here.user_id.as_str()
+    );
+
+    const REFRESH: &str =
+        "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }";
+    let other = app
+        .gql(REFRESH, json!({"t": elsewhere.refresh_token}), None)
+        .await;
+    assert_eq!(error_code(&other), Some("UNAUTHENTICATED"));
+    let current = app
+        .gql(REFRESH, json!({"t": here.refresh_token}), None)
+        .await;
+    assert!(
+        current["data"]["refreshSession"]["accessToken"].is_string(),
+        "{current}"
+    );
+}
+
+#[tokio::test]
+async fn another_organisations_members_look_like_nothing_at_all() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    let outsider = app.sign_up("Other", "outsider@example.fi").await;
+    let member = app.add_member(&admin, "m@example.fi", "MEMBER").await;
+
+    let node = app
+        .gql(
+            "query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }",
+            json!({"id": member.user_id}),
+            outsider.token(),
+        )
+        .await;
+    assert_eq!(node["data"], json!({"node": null, "nodes": [null]}));
+    let missing_id =
+        voimavara_api::graphql::ids::encode(voimavara_api::graphql::ids::Kind::User, 999_999);
+    let mut answers = Vec::new();
+    for id in [json!(member.user_id), json!(missing_id)] {
+        let role = app
+            .gql(
+                SET_ROLE,
+                json!({"id": id, "role": "ADMIN"}),
+                outsider.token(),
+            )
+            .await;
+        let gone = app
+            .gql(DEACTIVATE, json!({"id": id}), outsider.token())
+            .await;
+        assert_eq!(error_code(&role), Some("NOT_FOUND"));
+        assert_eq!(error_code(&gone), Some("NOT_FOUND"));
+        answers.push((
+            role["errors"][0]["message"].clone(),
+            gone["errors"][0]["message"].clone(),
+        ));
+    }
+    // Another organisation's member and a member that never existed answer alike.
+    assert_eq!(answers[0], answers[1]);
+}
