@@ -12,3 +12,4 @@ mod migrations;
 mod query_limits;
 mod schema_file;
 mod sessions;
+mod startup;

@@ -1,0 +1,47 @@
+//! Start-up: the signing secret, and refusing to start without a database.
+
+use migration::{Migrator, MigratorTrait};
+use voimavara_api::Settings;
+use voimavara_api::clock::SystemClock;
+use voimavara_api::random::Random;
+use voimavara_api::secrets::{SecretError, jwt_secret};
+use voimavara_api::startup::{Application, StartupError};
+
+use crate::helpers::TestDb;
+
+#[tokio::test]
+async fn without_a_configured_secret_sqlite_keeps_one_and_postgres_refuses() {
+    let db = TestDb::create().await;
+    let conn = voimavara_api::db::connect(&db.url, 1).await.unwrap();
+    Migrator::up(&conn, None).await.unwrap();
+    let settings = Settings::for_database(db.url.clone());
+
+    let first = jwt_secret(&settings, &conn, &Random::from_seed(1), &SystemClock).await;
+    let second = jwt_secret(&settings, &conn, &Random::from_seed(2), &SystemClock).await;
+    if db.is_postgres() {
+        assert!(matches!(first, Err(SecretError::Missing)));
+    } else {
+        let first = first.unwrap();
+        assert_eq!(first.len(), 64, "a 256-bit secret, hex-encoded");
+        assert_eq!(second.unwrap(), first, "the secret survives restarts");
+    }
+
+    let mut short = settings.clone();
+    short.jwt_secret = Some(voimavara_api::config::Secret::new("too short"));
+    assert!(matches!(
+        jwt_secret(&short, &conn, &Random::from_seed(1), &SystemClock).await,
+        Err(SecretError::TooShort)
+    ));
+    conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_unreachable_database_is_a_clear_start_up_error() {
+    let mut settings = Settings::for_database("postgres://nobody@127.0.0.1:1/none");
+    settings.bind = "127.0.0.1:0".into();
+    let Err(err) = Application::build(settings).await else {
+        panic!("started without a database");
+    };
+    assert!(matches!(err, StartupError::Database(_)));
+    assert!(err.to_string().starts_with("cannot reach the database"));
+}
