@@ -37,7 +37,7 @@ impl ErrorCode {
 }
 
 /// A failure, described in words that are safe to show any client.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
     /// No valid credentials: `UNAUTHENTICATED`.
     #[error("{0}")]

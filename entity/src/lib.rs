@@ -3,12 +3,22 @@
 //! Entities are plain data: no GraphQL, no business rules. Enumerated columns
 //! are stored as text and surfaced as `DeriveActiveEnum` enums.
 
+pub mod clinic;
+pub mod clinic_series;
+pub mod clinic_skill;
 pub mod invitation;
 pub mod login_attempt;
+pub mod notification;
 pub mod organisation;
 pub mod outbox;
 pub mod refresh_token;
+pub mod seat;
+pub mod seat_pool;
 pub mod server_setting;
+pub mod skill;
 pub mod user;
 
+pub use clinic::ClinicStatus;
+pub use seat::SeatStatus;
+pub use skill::SkillKind;
 pub use user::Role;

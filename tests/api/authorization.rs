@@ -41,6 +41,14 @@ pub struct Fixture {
     /// A member of the first organisation that rows may change.
     pub target: Session,
     pub invitation_id: String,
+    /// A clinic in the future, run by `target`.
+    pub upcoming_clinic: String,
+    /// The member's registration for it.
+    pub upcoming_registration: String,
+    /// A clinic only the cancel row touches.
+    pub cancellable_clinic: String,
+    /// The member's registration for a clinic that has started.
+    pub started_registration: String,
 }
 
 impl Fixture {
@@ -183,6 +191,66 @@ pub fn rows() -> Vec<Row> {
             expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
         },
         Row {
+            operation: "skills",
+            document: "{ skills { id } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "clinics",
+            document: "{ clinics { totalCount } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "scheduleClinic",
+            document: "mutation($f: ID!, $s: DateTime!, $e: DateTime!) { scheduleClinic(input: {title: \"M\", facilitatorId: $f,
+                startsAt: $s, endsAt: $e, timezone: \"UTC\", capacity: 3}) { id } }",
+            vars: |_, f, _| {
+                Box::pin(async move { json!({"f": f.target.user_id, "s": "2027-06-01T10:00:00Z", "e": "2027-06-01T11:00:00Z"}) })
+            },
+            // Another organisation's member cannot facilitate: as if they did not exist.
+            expect: [UNAUTH, Code("BAD_USER_INPUT"), FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "updateClinic",
+            document: "mutation($id: ID!) { updateClinic(id: $id, input: {title: \"Renamed\"}) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.upcoming_clinic}) }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "cancelClinic",
+            document: "mutation($id: ID!) { cancelClinic(id: $id, reason: \"x\") { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.cancellable_clinic}) }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "registerForClinic",
+            document: "mutation($id: ID!) { registerForClinic(clinicId: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.upcoming_clinic}) }),
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+        },
+        Row {
+            operation: "cancelRegistration",
+            document: "mutation($id: ID!) { cancelRegistration(registrationId: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.upcoming_registration}) }),
+            // The holder may cancel their own; an admin anyone's in the organisation.
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+        },
+        Row {
+            operation: "markAttendance",
+            document: "mutation($id: ID!) { markAttendance(registrationId: $id, attended: true) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.started_registration}) }),
+            // The holder sees their registration but may not mark it.
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "resetCalendarToken",
+            document: "mutation { resetCalendarToken { id } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
             operation: "deactivateMember",
             document: "mutation($id: ID!) { deactivateMember(userId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),
@@ -205,15 +273,61 @@ async fn every_role_gets_exactly_what_its_row_says() {
     let invited = app
         .gql("mutation { inviteMember(input: {email: \"pending@example.fi\", role: MEMBER}) { id } }", json!({}), admin.token())
         .await;
+    const REGISTER: &str = "mutation($id: ID!) { registerForClinic(clinicId: $id) { id } }";
+    let started = app
+        .schedule_clinic(
+            &admin,
+            &target.user_id,
+            "2026-11-28T09:05:00Z",
+            "2026-11-28T10:00:00Z",
+            5,
+        )
+        .await;
+    let started_registration = app
+        .gql(REGISTER, json!({"id": started}), member.token())
+        .await;
+    let upcoming_clinic = app
+        .schedule_clinic(
+            &admin,
+            &target.user_id,
+            "2027-01-10T10:00:00Z",
+            "2027-01-10T11:00:00Z",
+            5,
+        )
+        .await;
+    let upcoming_registration = app
+        .gql(REGISTER, json!({"id": upcoming_clinic}), member.token())
+        .await;
+    let cancellable_clinic = app
+        .schedule_clinic(
+            &admin,
+            &target.user_id,
+            "2027-01-11T10:00:00Z",
+            "2027-01-11T11:00:00Z",
+            5,
+        )
+        .await;
+    // The first clinic has started; every token is still valid.
+    app.clock.advance(chrono::Duration::minutes(6));
+    let id_of = |body: &Value| {
+        body["data"]["registerForClinic"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
     let fixture = Fixture {
-        admin,
-        member,
-        other_admin,
-        target,
         invitation_id: invited["data"]["inviteMember"]["id"]
             .as_str()
             .unwrap()
             .to_owned(),
+        upcoming_clinic,
+        upcoming_registration: id_of(&upcoming_registration),
+        cancellable_clinic,
+        started_registration: id_of(&started_registration),
+        admin,
+        member,
+        other_admin,
+        target,
     };
 
     let mut failures = Vec::new();

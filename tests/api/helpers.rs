@@ -8,6 +8,7 @@ use std::thread::JoinHandle;
 
 use actix_web::dev::ServerHandle;
 use chrono::{TimeZone, Utc};
+use migration::MigratorTrait;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use voimavara_api::Settings;
@@ -28,16 +29,35 @@ enum Cleanup {
 }
 
 impl TestDb {
-    /// A fresh, empty database of the kind `TEST_DATABASE_URL` asks for.
+    /// A fresh database of the kind `TEST_DATABASE_URL` asks for. On
+    /// PostgreSQL it is a copy of a migrated template (the server's start-up
+    /// migration then has nothing to do); on SQLite it is a new, empty file.
     pub async fn create() -> Self {
+        Self::create_from(true).await
+    }
+
+    /// A fresh database with no tables at all.
+    pub async fn empty() -> Self {
+        Self::create_from(false).await
+    }
+
+    async fn create_from(use_template: bool) -> Self {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if admin_url.starts_with("postgres") => {
                 let name = format!("voimavara_test_{}", uuid::Uuid::new_v4().simple());
+                let create = if use_template {
+                    format!(
+                        "CREATE DATABASE {name} TEMPLATE {}",
+                        migrated_template(&admin_url).await
+                    )
+                } else {
+                    format!("CREATE DATABASE {name}")
+                };
                 let admin = Database::connect(&admin_url)
                     .await
                     .expect("reach PostgreSQL");
                 admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .execute_unprepared(&create)
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
@@ -66,6 +86,69 @@ impl TestDb {
     pub fn is_postgres(&self) -> bool {
         self.url.starts_with("postgres")
     }
+}
+
+/// A migrated, empty PostgreSQL database to copy: copying is several times
+/// faster than migrating each test's database. Its name carries a hash of
+/// the migrations' source, so a changed migration gets a new template.
+async fn migrated_template(admin_url: &str) -> String {
+    static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            use sha2::Digest;
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migration/src");
+            let mut files: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            files.sort();
+            let mut hash = sha2::Sha256::new();
+            for file in files {
+                hash.update(std::fs::read(file).unwrap());
+            }
+            let name = format!("voimavara_template_{}", &hex::encode(hash.finalize())[..16]);
+            let admin = Database::connect(admin_url)
+                .await
+                .expect("reach PostgreSQL");
+            let exists = admin
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    format!("SELECT 1 AS one FROM pg_database WHERE datname = '{name}'"),
+                ))
+                .await
+                .unwrap()
+                .is_some();
+            if !exists {
+                // Build under a private name and rename: another test process
+                // never sees a half-migrated template.
+                let building = format!("voimavara_building_{}", uuid::Uuid::new_v4().simple());
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {building}"))
+                    .await
+                    .unwrap();
+                let mut url = url::Url::parse(admin_url).unwrap();
+                url.set_path(&format!("/{building}"));
+                let conn = voimavara_api::db::connect(url.as_str(), 1).await.unwrap();
+                migration::Migrator::up(&conn, None).await.unwrap();
+                conn.close().await.unwrap();
+                if admin
+                    .execute_unprepared(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+                    .await
+                    .is_err()
+                {
+                    admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS {building} WITH (FORCE)"
+                        ))
+                        .await
+                        .ok();
+                }
+            }
+            admin.close().await.ok();
+            name
+        })
+        .await
+        .clone()
 }
 
 impl Drop for TestDb {
@@ -286,5 +369,94 @@ impl TestApp {
             .await;
         Session::from_payload(&accepted["data"]["acceptInvitation"])
             .unwrap_or_else(|| panic!("acceptInvitation failed: {accepted}"))
+    }
+}
+
+/// Schedules a clinic with `facilitator` and returns its id.
+pub const SCHEDULE: &str = "mutation($input: ScheduleClinicInput!) {
+    scheduleClinic(input: $input) { id title startsAt endsAt timezone capacity seatsTaken seatsLeft waitlistLength status } }";
+
+impl TestApp {
+    /// Schedules one clinic `starts_at` for an hour; returns its id.
+    pub async fn schedule_clinic(
+        &self,
+        admin: &Session,
+        facilitator: &str,
+        starts_at: &str,
+        ends_at: &str,
+        capacity: i32,
+    ) -> String {
+        let body = self
+            .gql(
+                SCHEDULE,
+                json!({"input": {
+                    "title": format!("Clinic at {starts_at}"),
+                    "facilitatorId": facilitator,
+                    "startsAt": starts_at,
+                    "endsAt": ends_at,
+                    "timezone": "Europe/Helsinki",
+                    "capacity": capacity,
+                }}),
+                admin.token(),
+            )
+            .await;
+        body["data"]["scheduleClinic"][0]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("scheduleClinic failed: {body}"))
+            .to_owned()
+    }
+
+    /// Adds `count` members to the admin's organisation straight in the
+    /// database (password hashing would dominate a test that needs hundreds)
+    /// and signs them in with the server's own keys.
+    pub async fn bulk_members(&self, admin: &Session, count: usize) -> Vec<Session> {
+        use entity::user;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+        let admin_id = voimavara_api::graphql::ids::decode(
+            &admin.user_id,
+            voimavara_api::graphql::ids::Kind::User,
+            "id",
+        )
+        .unwrap();
+        let admin_row = user::Entity::find_by_id(admin_id)
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let now = self.state.clock.now();
+        let mut sessions = Vec::with_capacity(count);
+        for i in 0..count {
+            let row = user::ActiveModel {
+                organisation_id: Set(admin_row.organisation_id),
+                email: Set(format!(
+                    "bulk{i}-{}@example.fi",
+                    uuid::Uuid::new_v4().simple()
+                )),
+                password_hash: Set(admin_row.password_hash.clone()),
+                display_name: Set(format!("Member {i}")),
+                role: Set(entity::Role::Member),
+                active: Set(true),
+                token_version: Set(0),
+                calendar_token: Set(uuid::Uuid::new_v4().simple().to_string()
+                    + &uuid::Uuid::new_v4().simple().to_string()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&self.state.db)
+            .await
+            .unwrap();
+            let (access_token, _) = self.state.jwt.issue(row.id, 0, "bulk", now).unwrap();
+            sessions.push(Session {
+                access_token,
+                refresh_token: String::new(),
+                user_id: voimavara_api::graphql::ids::encode(
+                    voimavara_api::graphql::ids::Kind::User,
+                    row.id,
+                )
+                .0,
+            });
+        }
+        sessions
     }
 }

@@ -6,6 +6,7 @@ mod helpers;
 
 mod authorization;
 
+mod clinics;
 mod http_transport;
 mod members;
 mod migrations;

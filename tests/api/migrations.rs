@@ -21,7 +21,7 @@ async fn table_count(conn: &sea_orm::DatabaseConnection, postgres: bool) -> i64 
 
 #[tokio::test]
 async fn migrations_go_up_down_and_up_again() {
-    let db = TestDb::create().await;
+    let db = TestDb::empty().await;
     let conn = voimavara_api::db::connect(&db.url, 1).await.unwrap();
     let pg = db.is_postgres();
 

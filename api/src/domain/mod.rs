@@ -1,9 +1,12 @@
 //! Pure types and rules: parsed, validated values that the rest of the code
 //! can trust. Nothing here touches a database, HTTP or GraphQL.
 
+pub mod clinics;
 pub mod email;
 pub mod paging;
 pub mod password;
+pub mod recurrence;
+pub mod seats;
 pub mod text;
 
 pub use email::Email;

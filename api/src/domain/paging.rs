@@ -8,13 +8,28 @@ pub const MAX_PAGE_SIZE: u64 = 100;
 /// Page size when the client does not say.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 
-/// A slice of a list ordered by ascending id.
+/// Where an item sits in an ordered list: an optional sort key (for lists
+/// ordered by something else first, such as a start time) and its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub key: Option<i64>,
+    pub id: i64,
+}
+
+impl Position {
+    /// The position of an item in a list ordered by id alone.
+    pub fn id(id: i64) -> Self {
+        Self { key: None, id }
+    }
+}
+
+/// A slice of an ordered list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {
-    /// Only items with a greater id.
-    pub after: Option<i64>,
-    /// Only items with a smaller id.
-    pub before: Option<i64>,
+    /// Only items after this position.
+    pub after: Option<Position>,
+    /// Only items before this position.
+    pub before: Option<Position>,
     /// How many items at most.
     pub limit: u64,
     /// Take the last `limit` items of the window instead of the first.
@@ -25,9 +40,9 @@ impl PageRequest {
     /// Validates Relay's `first`/`last` (at most one of them, 0 to 100).
     pub fn new(
         first: Option<i32>,
-        after: Option<i64>,
+        after: Option<Position>,
         last: Option<i32>,
-        before: Option<i64>,
+        before: Option<Position>,
     ) -> Result<Self, AppError> {
         let size = |value: i32, field: &'static str| {
             u64::try_from(value)
@@ -57,7 +72,7 @@ impl PageRequest {
     }
 
     /// The first `limit` items, for lists that take only `first`/`after`.
-    pub fn first(first: Option<i32>, after: Option<i64>) -> Result<Self, AppError> {
+    pub fn first(first: Option<i32>, after: Option<Position>) -> Result<Self, AppError> {
         Self::new(first, after, None, None)
     }
 }
@@ -130,12 +145,12 @@ mod tests {
 
     #[test]
     fn the_extra_item_only_signals_more() {
-        let request = PageRequest::new(Some(2), Some(5), None, None).expect("valid");
+        let request = PageRequest::new(Some(2), Some(Position::id(5)), None, None).expect("valid");
         let page = Paged::from_fetched(vec![6, 7, 8], &request, 10);
         assert_eq!(page.items, vec![6, 7]);
         assert!(page.has_next_page && page.has_previous_page);
 
-        let request = PageRequest::new(None, None, Some(2), Some(9)).expect("valid");
+        let request = PageRequest::new(None, None, Some(2), Some(Position::id(9))).expect("valid");
         let page = Paged::from_fetched(vec![8, 7, 6], &request, 10);
         assert_eq!(page.items, vec![7, 8]);
         assert!(page.has_previous_page && page.has_next_page);

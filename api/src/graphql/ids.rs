@@ -13,10 +13,20 @@ pub enum Kind {
     User,
     Organisation,
     Invitation,
+    Skill,
+    Clinic,
+    ClinicRegistration,
 }
 
 impl Kind {
-    const ALL: [Kind; 3] = [Kind::User, Kind::Organisation, Kind::Invitation];
+    const ALL: [Kind; 6] = [
+        Kind::User,
+        Kind::Organisation,
+        Kind::Invitation,
+        Kind::Skill,
+        Kind::Clinic,
+        Kind::ClinicRegistration,
+    ];
 
     /// The GraphQL type name.
     pub fn name(self) -> &'static str {
@@ -24,6 +34,9 @@ impl Kind {
             Kind::User => "User",
             Kind::Organisation => "Organisation",
             Kind::Invitation => "Invitation",
+            Kind::Skill => "Skill",
+            Kind::Clinic => "Clinic",
+            Kind::ClinicRegistration => "ClinicRegistration",
         }
     }
 }
@@ -50,6 +63,16 @@ pub fn decode_any(id: &str, field: &'static str) -> Result<(Kind, i64), AppError
     Ok((kind, id))
 }
 
+/// Decodes a list of global ids that must all be of `kind`.
+pub fn decode_all(ids: &[ID], kind: Kind, field: &'static str) -> Result<Vec<i64>, AppError> {
+    ids.iter()
+        .map(|id| match decode_any(id, field)? {
+            (found, id) if found == kind => Ok(id),
+            _ => Err(AppError::field(field, format!("not a {} id", kind.name()))),
+        })
+        .collect()
+}
+
 /// Decodes a global id that must be of `kind`. An id of another kind names
 /// nothing this argument could refer to: `NOT_FOUND`.
 pub fn decode(id: &str, kind: Kind, field: &'static str) -> Result<i64, AppError> {
@@ -64,6 +87,9 @@ fn kind_noun(kind: Kind) -> &'static str {
         Kind::User => "user",
         Kind::Organisation => "organisation",
         Kind::Invitation => "invitation",
+        Kind::Skill => "skill",
+        Kind::Clinic => "clinic",
+        Kind::ClinicRegistration => "registration",
     }
 }
 

@@ -5,6 +5,7 @@ pub mod context;
 pub mod guard;
 pub mod ids;
 pub mod limits;
+pub mod loaders;
 pub mod mutation;
 pub mod pagination;
 pub mod query;

@@ -5,7 +5,7 @@ use async_graphql::{OutputType, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::domain::paging::{PageRequest, Paged};
+use crate::domain::paging::{PageRequest, Paged, Position};
 use crate::error::AppError;
 
 /// Fields every connection carries besides edges and pageInfo.
@@ -18,12 +18,30 @@ pub struct ConnectionFields {
 /// A Relay connection with `totalCount`.
 pub type Page<T> = Connection<String, T, ConnectionFields, EmptyFields>;
 
-/// The opaque cursor of the item with `id`.
-pub fn cursor(id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("cursor:{id}"))
+/// The opaque cursor of an item at `position`.
+pub fn cursor(position: Position) -> String {
+    let text = match position.key {
+        Some(key) => format!("cursor:{key}:{}", position.id),
+        None => format!("cursor:{}", position.id),
+    };
+    URL_SAFE_NO_PAD.encode(text)
 }
 
-fn decode_cursor(cursor: Option<String>, field: &'static str) -> Result<Option<i64>, AppError> {
+fn parse_position(text: &str) -> Option<Position> {
+    let rest = text.strip_prefix("cursor:")?;
+    match rest.split_once(':') {
+        Some((key, id)) => Some(Position {
+            key: Some(key.parse().ok()?),
+            id: id.parse().ok()?,
+        }),
+        None => Some(Position::id(rest.parse().ok()?)),
+    }
+}
+
+fn decode_cursor(
+    cursor: Option<String>,
+    field: &'static str,
+) -> Result<Option<Position>, AppError> {
     let Some(cursor) = cursor else {
         return Ok(None);
     };
@@ -31,10 +49,7 @@ fn decode_cursor(cursor: Option<String>, field: &'static str) -> Result<Option<i
         .decode(cursor.trim())
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| {
-            text.strip_prefix("cursor:")
-                .and_then(|id| id.parse::<i64>().ok())
-        })
+        .and_then(|text| parse_position(&text))
         .map(Some)
         .ok_or_else(|| AppError::field(field, "malformed cursor"))
 }
@@ -57,7 +72,7 @@ pub fn page_request(
 /// Turns a page of rows into a connection of GraphQL objects.
 pub fn connection<M, T: OutputType>(
     paged: Paged<M>,
-    id: impl Fn(&M) -> i64,
+    position: impl Fn(&M) -> Position,
     wrap: impl Fn(M) -> T,
 ) -> Page<T> {
     let mut connection = Connection::with_additional_fields(
@@ -70,7 +85,7 @@ pub fn connection<M, T: OutputType>(
     connection.edges = paged
         .items
         .into_iter()
-        .map(|item| Edge::new(cursor(id(&item)), wrap(item)))
+        .map(|item| Edge::new(cursor(position(&item)), wrap(item)))
         .collect();
     connection
 }

@@ -16,6 +16,7 @@ use crate::context::{ClientAddr, RequestAuth, bearer_token};
 use crate::error::AppError;
 use crate::graphql::guard::{Executed, to_server_error};
 use crate::graphql::limits;
+use crate::graphql::loaders::new_loader;
 
 /// `POST /graphql` with a JSON body: one operation or a small batch.
 pub async fn post(
@@ -171,6 +172,7 @@ async fn run(req: &HttpRequest, http: &HttpState, request: Request) -> (bool, Va
             header::AUTHORIZATION,
         ))))
         .data(ClientAddr(client))
+        .data(new_loader(http.state.clone()))
         .data(executed.clone());
     let timeout = http.state.settings.limits.request_timeout();
     let response = match tokio::time::timeout(timeout, http.schema.execute(request)).await {

@@ -1,5 +1,6 @@
 //! HTTP routes: GraphQL over HTTP and WebSocket, GraphiQL, the SDL, health.
 
+pub mod calendar;
 pub mod graphql;
 pub mod negotiate;
 pub mod pages;
@@ -26,5 +27,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/graphiql", web::get().to(pages::graphiql))
         .route("/schema.graphql", web::get().to(pages::schema))
         .route("/healthz", web::get().to(pages::healthz))
-        .route("/readyz", web::get().to(pages::readyz));
+        .route("/readyz", web::get().to(pages::readyz))
+        .route("/calendar/{file}", web::get().to(calendar::feed));
 }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::HttpState;
 use crate::context::{RequestAuth, bearer_token};
+use crate::graphql::loaders::new_loader;
 use crate::service::sessions;
 
 /// Upgrades to a WebSocket; a missing or invalid token refuses the connection.
@@ -34,6 +35,7 @@ pub async fn subscribe(
                     .map_err(|_| async_graphql::Error::new("Forbidden"))?;
                 let mut data = Data::default();
                 data.insert(RequestAuth::new(Some(token)));
+                data.insert(new_loader(state.clone()));
                 Ok(data)
             }
         })

@@ -3,9 +3,15 @@
 //! [`crate::auth::permissions`], applies the rules from [`crate::domain`] and
 //! writes in one transaction.
 
+pub mod calendar;
+pub mod clinics;
 pub mod invitations;
 pub mod members;
+pub mod notifications;
 pub mod organisations;
 pub mod paging;
+pub mod registrations;
+pub mod seats;
 pub mod sessions;
+pub mod skills;
 pub mod users;

@@ -24,10 +24,10 @@ where
     let total_count = select.clone().count(conn).await?;
     let mut window = select;
     if let Some(after) = request.after {
-        window = window.filter(id.gt(after));
+        window = window.filter(id.gt(after.id));
     }
     if let Some(before) = request.before {
-        window = window.filter(id.lt(before));
+        window = window.filter(id.lt(before.id));
     }
     window = if request.from_end {
         window.order_by_desc(id)

@@ -1,5 +1,6 @@
 //! The mutation root, merged from one object per domain.
 
+mod clinics;
 mod members;
 mod sessions;
 
@@ -8,4 +9,8 @@ use async_graphql::MergedObject;
 /// All mutations.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(sessions::SessionMutation, members::MemberMutation);
+pub struct MutationRoot(
+    sessions::SessionMutation,
+    members::MemberMutation,
+    clinics::ClinicMutation,
+);

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, InputObject, Object};
 
+use crate::domain::paging::Position;
 use crate::graphql::context::{actor, state};
 use crate::graphql::pagination::{Page, connection, page_request};
 use crate::graphql::types::{Role, User};
@@ -47,6 +48,6 @@ impl MembersQuery {
             &page,
         )
         .await?;
-        Ok(connection(paged, |u| u.id, User::new))
+        Ok(connection(paged, |u| Position::id(u.id), User::new))
     }
 }

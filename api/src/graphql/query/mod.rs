@@ -1,5 +1,6 @@
 //! The query root, merged from one object per domain.
 
+mod clinics;
 mod identity;
 mod members;
 mod node;
@@ -12,5 +13,6 @@ use async_graphql::MergedObject;
 pub struct QueryRoot(
     identity::IdentityQuery,
     members::MembersQuery,
+    clinics::ClinicsQuery,
     node::NodeQuery,
 );

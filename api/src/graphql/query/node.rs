@@ -7,8 +7,10 @@ use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::types::{Invitation, Node, Organisation, User};
-use crate::service::{invitations, organisations, users};
+use crate::graphql::types::{
+    Clinic, ClinicRegistration, Invitation, Node, Organisation, Skill, User,
+};
+use crate::service::{clinics, invitations, organisations, registrations, skills, users};
 
 /// Most ids one `nodes` call accepts.
 const MAX_NODES: usize = 100;
@@ -57,6 +59,15 @@ async fn load(state: &AppState, actor: &Actor, id: &ID) -> AppResult<Option<Node
         Kind::Invitation => invitations::get(state, actor, raw)
             .await
             .map(|model| Node::Invitation(Invitation { model, token: None })),
+        Kind::Skill => skills::get(state, actor, raw)
+            .await
+            .map(|s| Node::Skill(Skill(s))),
+        Kind::Clinic => clinics::get(state, actor, raw)
+            .await
+            .map(|c| Node::Clinic(Clinic(c))),
+        Kind::ClinicRegistration => registrations::get(state, actor, raw)
+            .await
+            .map(|(seat, _)| Node::ClinicRegistration(ClinicRegistration(seat))),
     };
     match found {
         Ok(node) => Ok(Some(node)),

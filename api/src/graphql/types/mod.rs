@@ -1,13 +1,17 @@
 //! GraphQL object types: thin wrappers over entity models.
 
+pub mod clinic;
 pub mod invitation;
 pub mod node;
 pub mod organisation;
 pub mod session;
+pub mod skill;
 pub mod user;
 
+pub use clinic::{Clinic, ClinicRegistration, ClinicStatus, RegistrationStatus};
 pub use invitation::Invitation;
 pub use node::Node;
 pub use organisation::Organisation;
 pub use session::AuthPayload;
+pub use skill::{Skill, SkillKind};
 pub use user::{Role, User};

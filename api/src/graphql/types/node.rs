@@ -2,7 +2,7 @@
 
 use async_graphql::{ID, Interface};
 
-use super::{Invitation, Organisation, User};
+use super::{Clinic, ClinicRegistration, Invitation, Organisation, Skill, User};
 
 /// Any object with a global id; `node(id)` and `nodes(ids)` resolve them.
 #[derive(Interface)]
@@ -11,4 +11,7 @@ pub enum Node {
     User(User),
     Organisation(Organisation),
     Invitation(Invitation),
+    Skill(Skill),
+    Clinic(Clinic),
+    ClinicRegistration(ClinicRegistration),
 }

@@ -1,0 +1,96 @@
+//! Clinic input rules: capacity bounds, links, the overlap test.
+
+use chrono::{DateTime, Utc};
+
+use crate::error::AppError;
+
+/// Smallest and largest clinic capacity.
+pub const CAPACITY_RANGE: std::ops::RangeInclusive<i32> = 1..=10_000;
+
+/// Checks a clinic capacity.
+pub fn capacity(value: i32, field: &'static str) -> Result<i32, AppError> {
+    if CAPACITY_RANGE.contains(&value) {
+        Ok(value)
+    } else {
+        Err(AppError::field(
+            field,
+            "capacity must be between 1 and 10000",
+        ))
+    }
+}
+
+/// Checks that an optional link is an absolute http(s) URL.
+pub fn link(value: Option<&str>, field: &'static str) -> Result<Option<String>, AppError> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if value.len() > 2048 {
+        return Err(AppError::field(
+            field,
+            "the address is longer than 2048 characters",
+        ));
+    }
+    match url::Url::parse(value) {
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|h| !h.is_empty()) =>
+        {
+            Ok(Some(url.to_string()))
+        }
+        _ => Err(AppError::field(
+            field,
+            "not a web address (http:// or https://)",
+        )),
+    }
+}
+
+/// Checks that a clinic ends after it starts.
+pub fn times(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<(), AppError> {
+    if ends_at <= starts_at {
+        return Err(AppError::field("endsAt", "endsAt must be after startsAt"));
+    }
+    Ok(())
+}
+
+/// Whether two half-open intervals overlap (back-to-back clinics do not).
+pub fn overlaps(a: (DateTime<Utc>, DateTime<Utc>), b: (DateTime<Utc>, DateTime<Utc>)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn capacities_and_links_are_checked() {
+        assert!(capacity(0, "capacity").is_err());
+        assert!(capacity(10_001, "capacity").is_err());
+        assert_eq!(capacity(20, "capacity").ok(), Some(20));
+        assert_eq!(
+            link(Some("https://meet.example.fi/x"), "onlineUrl").ok(),
+            Some(Some("https://meet.example.fi/x".into()))
+        );
+        assert_eq!(link(Some("  "), "onlineUrl").ok(), Some(None));
+        for bad in [
+            "javascript:alert(1)",
+            "meet.example.fi",
+            "ftp://x.fi",
+            "https://",
+        ] {
+            assert!(link(Some(bad), "onlineUrl").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn back_to_back_is_not_an_overlap() {
+        let at = |h| {
+            Utc.with_ymd_and_hms(2027, 1, 1, h, 0, 0)
+                .single()
+                .expect("valid")
+        };
+        assert!(!overlaps((at(9), at(10)), (at(10), at(11))));
+        assert!(overlaps((at(9), at(11)), (at(10), at(12))));
+        assert!(overlaps((at(9), at(12)), (at(10), at(11))));
+    }
+}

@@ -1,0 +1,68 @@
+//! `skills` and `clinics`.
+
+use async_graphql::{Context, ID, InputObject, Object};
+
+use crate::graphql::context::{actor, state};
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::pagination::{Page, connection, page_request};
+use crate::graphql::scalars::Timestamp;
+use crate::graphql::types::{Clinic, ClinicStatus, Skill};
+use crate::service::{clinics, skills};
+
+/// Which clinics to list; every field narrows the list.
+#[derive(InputObject, Default)]
+pub struct ClinicFilter {
+    /// Only clinics starting at or after this instant.
+    pub from: Option<Timestamp>,
+    /// Only clinics starting before this instant.
+    pub to: Option<Timestamp>,
+    /// Only clinics about this skill.
+    pub skill_id: Option<ID>,
+    pub status: Option<ClinicStatus>,
+}
+
+#[derive(Default)]
+pub struct ClinicsQuery;
+
+#[Object]
+impl ClinicsQuery {
+    /// The skill catalogue: the shared skills and the organisation's own.
+    async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Skill>> {
+        let actor = actor(ctx).await?;
+        Ok(skills::list(state(ctx)?, &actor)
+            .await?
+            .into_iter()
+            .map(Skill)
+            .collect())
+    }
+
+    /// The organisation's clinics, soonest first.
+    async fn clinics(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ClinicFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<Clinic>> {
+        let actor = actor(ctx).await?;
+        let page = page_request(first, after, None, None)?;
+        let filter = filter.unwrap_or_default();
+        let skill_id = filter
+            .skill_id
+            .map(|id| ids::decode(&id, Kind::Skill, "skillId"))
+            .transpose()?;
+        let paged = clinics::list(
+            state(ctx)?,
+            &actor,
+            clinics::Filter {
+                from: filter.from.map(|t| t.0),
+                to: filter.to.map(|t| t.0),
+                skill_id,
+                status: filter.status.map(Into::into),
+            },
+            &page,
+        )
+        .await?;
+        Ok(connection(paged, clinics::position, Clinic))
+    }
+}

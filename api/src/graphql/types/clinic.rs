@@ -1,0 +1,262 @@
+//! `Clinic`, `ClinicRegistration` and their statuses.
+
+use async_graphql::{Context, Enum, ID, Object};
+use entity::{clinic, seat};
+
+use super::{Skill, User};
+use crate::domain::paging::Position;
+use crate::error::AppError;
+use crate::graphql::context::{actor, state};
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::loaders::{
+    ClinicByPool, ClinicSkills, LiveSeat, PoolCounts, UserById, WaitlistPosition, loader,
+};
+use crate::graphql::pagination::{Page, connection, page_request};
+use crate::graphql::scalars::Timestamp;
+use crate::service::registrations;
+
+/// Whether a clinic takes place.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ClinicStatus {
+    Scheduled,
+    /// Cancelled by an admin; every registration was cancelled with it.
+    Cancelled,
+}
+
+impl From<entity::ClinicStatus> for ClinicStatus {
+    fn from(status: entity::ClinicStatus) -> Self {
+        match status {
+            entity::ClinicStatus::Scheduled => ClinicStatus::Scheduled,
+            entity::ClinicStatus::Cancelled => ClinicStatus::Cancelled,
+        }
+    }
+}
+
+impl From<ClinicStatus> for entity::ClinicStatus {
+    fn from(status: ClinicStatus) -> Self {
+        match status {
+            ClinicStatus::Scheduled => entity::ClinicStatus::Scheduled,
+            ClinicStatus::Cancelled => entity::ClinicStatus::Cancelled,
+        }
+    }
+}
+
+/// Where a registration (or enrolment) stands.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RegistrationStatus {
+    /// Holds a seat.
+    Confirmed,
+    /// Waiting for a seat; see `waitlistPosition`.
+    Waitlisted,
+    /// Cancelled by its holder, an admin, or with the clinic.
+    Cancelled,
+    /// Finished (courses).
+    Completed,
+}
+
+impl From<entity::SeatStatus> for RegistrationStatus {
+    fn from(status: entity::SeatStatus) -> Self {
+        match status {
+            entity::SeatStatus::Confirmed => RegistrationStatus::Confirmed,
+            entity::SeatStatus::Waitlisted => RegistrationStatus::Waitlisted,
+            entity::SeatStatus::Cancelled => RegistrationStatus::Cancelled,
+            entity::SeatStatus::Completed => RegistrationStatus::Completed,
+        }
+    }
+}
+
+/// A short, capacity-limited session, often one of a weekly series.
+pub struct Clinic(pub clinic::Model);
+
+/// A short, capacity-limited session, often one of a weekly series.
+#[Object]
+impl Clinic {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Clinic, self.0.id)
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// Start, in UTC.
+    async fn starts_at(&self) -> Timestamp {
+        self.0.starts_at.into()
+    }
+
+    /// End, in UTC.
+    async fn ends_at(&self) -> Timestamp {
+        self.0.ends_at.into()
+    }
+
+    /// IANA time zone the clinic is planned in (for display and recurrence).
+    async fn timezone(&self) -> &str {
+        &self.0.timezone
+    }
+
+    /// Where it takes place, if somewhere physical.
+    async fn location(&self) -> Option<&str> {
+        self.0.location.as_deref()
+    }
+
+    /// Link for joining online.
+    async fn online_url(&self) -> Option<&str> {
+        self.0.online_url.as_deref()
+    }
+
+    async fn status(&self) -> ClinicStatus {
+        self.0.status.into()
+    }
+
+    /// Why it was cancelled.
+    async fn cancel_reason(&self) -> Option<&str> {
+        self.0.cancel_reason.as_deref()
+    }
+
+    /// Seats in all.
+    async fn capacity(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let counts = loader(ctx)?
+            .load_one(PoolCounts(self.0.seat_pool_id))
+            .await?
+            .unwrap_or_default();
+        Ok(counts.capacity.unwrap_or(0))
+    }
+
+    /// Confirmed registrations.
+    async fn seats_taken(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let counts = loader(ctx)?
+            .load_one(PoolCounts(self.0.seat_pool_id))
+            .await?
+            .unwrap_or_default();
+        Ok(counts.confirmed)
+    }
+
+    /// Seats still free (never negative, also after the capacity was lowered).
+    async fn seats_left(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let counts = loader(ctx)?
+            .load_one(PoolCounts(self.0.seat_pool_id))
+            .await?
+            .unwrap_or_default();
+        Ok((i64::from(counts.capacity.unwrap_or(0)) - counts.confirmed).max(0))
+    }
+
+    /// People waiting for a seat.
+    async fn waitlist_length(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let counts = loader(ctx)?
+            .load_one(PoolCounts(self.0.seat_pool_id))
+            .await?
+            .unwrap_or_default();
+        Ok(counts.waitlisted)
+    }
+
+    /// Who runs it.
+    async fn facilitator(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        let user = loader(ctx)?
+            .load_one(UserById(self.0.facilitator_id))
+            .await?
+            .ok_or_else(|| AppError::internal("facilitator missing"))?;
+        Ok(User::new(user))
+    }
+
+    /// What it is about.
+    async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Skill>> {
+        let skills = loader(ctx)?
+            .load_one(ClinicSkills(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(skills.iter().cloned().map(Skill).collect())
+    }
+
+    /// The caller's live registration, if any.
+    async fn my_registration(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ClinicRegistration>> {
+        let me = actor(ctx).await?;
+        let seat = loader(ctx)?
+            .load_one(LiveSeat {
+                pool_id: self.0.seat_pool_id,
+                user_id: me.user_id,
+            })
+            .await?;
+        Ok(seat.map(ClinicRegistration))
+    }
+
+    /// Every registration, in arrival order (admins and the facilitator only).
+    async fn registrations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<ClinicRegistration>> {
+        let me = actor(ctx).await?;
+        let page = page_request(first, after, None, None)?;
+        let paged = registrations::list(state(ctx)?, &me, &self.0, &page).await?;
+        Ok(connection(
+            paged,
+            |s| Position::id(s.id),
+            ClinicRegistration,
+        ))
+    }
+}
+
+/// A member's place in a clinic: a seat, or a place on its waitlist.
+pub struct ClinicRegistration(pub seat::Model);
+
+/// A member's place in a clinic: a seat, or a place on its waitlist.
+#[Object]
+impl ClinicRegistration {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::ClinicRegistration, self.0.id)
+    }
+
+    async fn status(&self) -> RegistrationStatus {
+        self.0.status.into()
+    }
+
+    /// 1 for the first in line; null unless waitlisted.
+    async fn waitlist_position(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
+        if self.0.status != entity::SeatStatus::Waitlisted {
+            return Ok(None);
+        }
+        Ok(loader(ctx)?
+            .load_one(WaitlistPosition {
+                seat_id: self.0.id,
+                pool_id: self.0.pool_id,
+            })
+            .await?)
+    }
+
+    /// Whether the holder came (null until marked).
+    async fn attended(&self) -> Option<bool> {
+        self.0.attended
+    }
+
+    /// When the registration was made.
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
+    }
+
+    async fn clinic(&self, ctx: &Context<'_>) -> async_graphql::Result<Clinic> {
+        let clinic = loader(ctx)?
+            .load_one(ClinicByPool(self.0.pool_id))
+            .await?
+            .ok_or_else(|| AppError::internal("clinic missing"))?;
+        Ok(Clinic(clinic))
+    }
+
+    /// Who holds it.
+    async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        let user = loader(ctx)?
+            .load_one(UserById(self.0.user_id))
+            .await?
+            .ok_or_else(|| AppError::internal("registrant missing"))?;
+        Ok(User::new(user))
+    }
+}

@@ -1,0 +1,571 @@
+//! Scheduling, changing, cancelling and listing clinics.
+
+use chrono::{DateTime, Utc};
+use entity::{ClinicStatus, clinic, clinic_series, clinic_skill, seat, user};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::notifications::{self, Kind};
+use super::{seats, skills};
+use crate::auth::{Actor, permissions};
+use crate::context::AppState;
+use crate::db;
+use crate::domain::clinics as rules;
+use crate::domain::paging::{PageRequest, Paged, Position};
+use crate::domain::recurrence::{self, Weekly};
+use crate::domain::text;
+use crate::error::{AppError, AppResult};
+
+/// What `scheduleClinic` needs.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub title: String,
+    pub description: String,
+    pub facilitator_id: i64,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub timezone: String,
+    pub capacity: i32,
+    pub location: Option<String>,
+    pub online_url: Option<String>,
+    pub skill_ids: Vec<i64>,
+    pub recurrence: Option<Weekly>,
+}
+
+/// What `updateClinic` may change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct Update {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub facilitator_id: Option<i64>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub timezone: Option<String>,
+    pub capacity: Option<i32>,
+    pub location: Option<String>,
+    pub online_url: Option<String>,
+    pub skill_ids: Option<Vec<i64>>,
+}
+
+/// Which clinics to list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only clinics starting at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Only clinics starting before this instant.
+    pub to: Option<DateTime<Utc>>,
+    pub skill_id: Option<i64>,
+    pub status: Option<ClinicStatus>,
+}
+
+struct Details {
+    title: String,
+    description: String,
+    location: Option<String>,
+    online_url: Option<String>,
+}
+
+fn details(
+    title: &str,
+    description: &str,
+    location: Option<&str>,
+    online_url: Option<&str>,
+) -> AppResult<Details> {
+    Ok(Details {
+        title: text::required(title, "title", 200, false)?,
+        description: text::optional(description, "description", 5000, true)?,
+        location: Some(text::optional(
+            location.unwrap_or(""),
+            "location",
+            300,
+            false,
+        )?)
+        .filter(|l| !l.is_empty()),
+        online_url: rules::link(online_url, "onlineUrl")?,
+    })
+}
+
+/// Schedules a clinic, or a weekly series of them (ADMIN).
+pub async fn schedule(
+    state: &AppState,
+    actor: &Actor,
+    input: Schedule,
+) -> AppResult<Vec<clinic::Model>> {
+    permissions::require_admin(actor)?;
+    let now = state.clock.now();
+    let details = details(
+        &input.title,
+        &input.description,
+        input.location.as_deref(),
+        input.online_url.as_deref(),
+    )?;
+    let tz = recurrence::parse_timezone(&input.timezone, "timezone")?;
+    rules::times(input.starts_at, input.ends_at)?;
+    if input.starts_at <= now {
+        return Err(AppError::field(
+            "startsAt",
+            "startsAt must be in the future",
+        ));
+    }
+    let capacity = rules::capacity(input.capacity, "capacity")?;
+    let occurrences = recurrence::weekly(input.starts_at, input.ends_at, tz, input.recurrence)?;
+
+    let txn = db::begin_write(&state.db).await?;
+    let skill_ids =
+        skills::require_visible(&txn, actor.organisation_id, &input.skill_ids, "skillIds").await?;
+    lock_facilitator(&txn, actor, input.facilitator_id).await?;
+    for (i, a) in occurrences.iter().enumerate() {
+        if occurrences[i + 1..].iter().any(|b| rules::overlaps(*a, *b)) {
+            return Err(AppError::Conflict(
+                "clinics of the series overlap each other".into(),
+            ));
+        }
+    }
+    ensure_free(&txn, input.facilitator_id, &occurrences, None).await?;
+
+    let series_id = match input.recurrence {
+        None => None,
+        Some(rule) => Some(
+            clinic_series::ActiveModel {
+                organisation_id: Set(actor.organisation_id),
+                timezone: Set(tz.name().to_owned()),
+                rule: Set(match rule {
+                    Weekly::Count(n) => format!("WEEKLY;COUNT={n}"),
+                    Weekly::Until(date) => format!("WEEKLY;UNTIL={date}"),
+                }),
+                created_by: Set(Some(actor.user_id)),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+            .id,
+        ),
+    };
+    let mut created = Vec::with_capacity(occurrences.len());
+    for (starts_at, ends_at) in occurrences {
+        let pool = seats::create_pool(&txn, actor.organisation_id, Some(capacity), now).await?;
+        let clinic = clinic::ActiveModel {
+            organisation_id: Set(actor.organisation_id),
+            series_id: Set(series_id),
+            seat_pool_id: Set(pool.id),
+            facilitator_id: Set(input.facilitator_id),
+            title: Set(details.title.clone()),
+            description: Set(details.description.clone()),
+            starts_at: Set(starts_at),
+            ends_at: Set(ends_at),
+            timezone: Set(tz.name().to_owned()),
+            location: Set(details.location.clone()),
+            online_url: Set(details.online_url.clone()),
+            status: Set(ClinicStatus::Scheduled),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        set_skills(&txn, clinic.id, &skill_ids).await?;
+        created.push(clinic);
+    }
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Changes a clinic (ADMIN). Moving it rechecks the facilitator's other
+/// clinics and notifies every registrant; a capacity change follows seat rule 4.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    clinic_id: i64,
+    input: Update,
+) -> AppResult<clinic::Model> {
+    permissions::require_admin(actor)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let current = get_in(&txn, actor, clinic_id).await?;
+    if current.status == ClinicStatus::Cancelled {
+        return Err(AppError::Conflict(
+            "a cancelled clinic cannot be changed".into(),
+        ));
+    }
+    if current.ends_at <= now {
+        return Err(AppError::Conflict(
+            "a clinic that has ended cannot be changed".into(),
+        ));
+    }
+    let details = details(
+        input.title.as_deref().unwrap_or(&current.title),
+        input.description.as_deref().unwrap_or(&current.description),
+        input.location.as_deref().or(current.location.as_deref()),
+        input
+            .online_url
+            .as_deref()
+            .or(current.online_url.as_deref()),
+    )?;
+    let tz = recurrence::parse_timezone(
+        input.timezone.as_deref().unwrap_or(&current.timezone),
+        "timezone",
+    )?;
+    let starts_at = input.starts_at.unwrap_or(current.starts_at);
+    let ends_at = input.ends_at.unwrap_or(current.ends_at);
+    rules::times(starts_at, ends_at)?;
+    let moved = starts_at != current.starts_at || ends_at != current.ends_at;
+    if moved && starts_at <= now {
+        return Err(AppError::field(
+            "startsAt",
+            "startsAt must be in the future",
+        ));
+    }
+    let facilitator_id = input.facilitator_id.unwrap_or(current.facilitator_id);
+    if moved || facilitator_id != current.facilitator_id {
+        lock_facilitator(&txn, actor, facilitator_id).await?;
+        ensure_free(
+            &txn,
+            facilitator_id,
+            &[(starts_at, ends_at)],
+            Some(current.id),
+        )
+        .await?;
+    }
+    if let Some(skill_ids) = &input.skill_ids {
+        let skill_ids =
+            skills::require_visible(&txn, actor.organisation_id, skill_ids, "skillIds").await?;
+        clinic_skill::Entity::delete_many()
+            .filter(clinic_skill::Column::ClinicId.eq(current.id))
+            .exec(&txn)
+            .await?;
+        set_skills(&txn, current.id, &skill_ids).await?;
+    }
+    let promoted = match input.capacity {
+        Some(capacity) => {
+            let capacity = rules::capacity(capacity, "capacity")?;
+            seats::set_capacity(&txn, current.seat_pool_id, Some(capacity), now)
+                .await?
+                .promoted
+        }
+        None => Vec::new(),
+    };
+
+    let mut active: clinic::ActiveModel = current.clone().into();
+    active.title = Set(details.title);
+    active.description = Set(details.description);
+    active.location = Set(details.location);
+    active.online_url = Set(details.online_url);
+    active.timezone = Set(tz.name().to_owned());
+    active.starts_at = Set(starts_at);
+    active.ends_at = Set(ends_at);
+    active.facilitator_id = Set(facilitator_id);
+    active.updated_at = Set(now);
+    let updated = active.update(&txn).await?;
+
+    notify_promoted(&txn, &updated, &promoted, now).await?;
+    if moved {
+        let registrants = seat::Entity::find()
+            .filter(seat::Column::PoolId.eq(updated.seat_pool_id))
+            .filter(seat::Column::Status.is_in([
+                entity::SeatStatus::Confirmed,
+                entity::SeatStatus::Waitlisted,
+            ]))
+            .order_by_asc(seat::Column::Id)
+            .all(&txn)
+            .await?;
+        for registrant in registrants {
+            notifications::notify(
+                &txn,
+                notifications::New {
+                    organisation_id: updated.organisation_id,
+                    user_id: registrant.user_id,
+                    kind: Kind::ClinicMoved,
+                    message: format!(
+                        "\"{}\" has moved to {}",
+                        updated.title,
+                        local_time(&updated)
+                    ),
+                    subject: Some(("Clinic", updated.id)),
+                },
+                now,
+            )
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Cancels a clinic (ADMIN): every registration is cancelled and every
+/// registrant notified.
+pub async fn cancel(
+    state: &AppState,
+    actor: &Actor,
+    clinic_id: i64,
+    reason: Option<String>,
+) -> AppResult<clinic::Model> {
+    permissions::require_admin(actor)?;
+    let reason = text::optional(reason.as_deref().unwrap_or(""), "reason", 1000, true)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let current = get_in(&txn, actor, clinic_id).await?;
+    if current.status == ClinicStatus::Cancelled {
+        return Err(AppError::Conflict("the clinic is already cancelled".into()));
+    }
+    if current.ends_at <= now {
+        return Err(AppError::Conflict(
+            "a clinic that has ended cannot be cancelled".into(),
+        ));
+    }
+    let mut active: clinic::ActiveModel = current.into();
+    active.status = Set(ClinicStatus::Cancelled);
+    active.cancel_reason = Set(Some(reason.clone()).filter(|r| !r.is_empty()));
+    active.cancelled_at = Set(Some(now));
+    active.updated_at = Set(now);
+    let cancelled = active.update(&txn).await?;
+    let registrants = seats::cancel_all(&txn, cancelled.seat_pool_id, now).await?;
+    for registrant in registrants {
+        let mut message = format!(
+            "\"{}\" on {} is cancelled",
+            cancelled.title,
+            local_time(&cancelled)
+        );
+        if !reason.is_empty() {
+            message.push_str(&format!(": {reason}"));
+        }
+        notifications::notify(
+            &txn,
+            notifications::New {
+                organisation_id: cancelled.organisation_id,
+                user_id: registrant.user_id,
+                kind: Kind::ClinicCancelled,
+                message,
+                subject: Some(("Clinic", cancelled.id)),
+            },
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(cancelled)
+}
+
+/// Tells each promoted person they now have a seat.
+pub async fn notify_promoted(
+    conn: &impl ConnectionTrait,
+    clinic: &clinic::Model,
+    promoted: &[seat::Model],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    for seat in promoted {
+        notifications::notify(
+            conn,
+            notifications::New {
+                organisation_id: clinic.organisation_id,
+                user_id: seat.user_id,
+                kind: Kind::WaitlistPromoted,
+                message: format!(
+                    "You have a seat in \"{}\" on {}",
+                    clinic.title,
+                    local_time(clinic)
+                ),
+                subject: Some(("ClinicRegistration", seat.id)),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The clinic's start in its own time zone, for messages.
+pub fn local_time(clinic: &clinic::Model) -> String {
+    match clinic.timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => clinic
+            .starts_at
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M %Z")
+            .to_string(),
+        Err(_) => clinic.starts_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}
+
+/// A clinic of the actor's organisation, or `NOT_FOUND`.
+pub async fn get(state: &AppState, actor: &Actor, clinic_id: i64) -> AppResult<clinic::Model> {
+    get_in(&state.db, actor, clinic_id).await
+}
+
+/// Like [`get`], on any connection.
+pub async fn get_in(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    clinic_id: i64,
+) -> AppResult<clinic::Model> {
+    let clinic = clinic::Entity::find_by_id(clinic_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("clinic"))?;
+    permissions::require_same_organisation(actor, clinic.organisation_id, "clinic")?;
+    Ok(clinic)
+}
+
+/// The clinic whose seats are in `pool_id`.
+pub async fn by_pool(
+    conn: &impl ConnectionTrait,
+    pool_id: i64,
+) -> AppResult<Option<clinic::Model>> {
+    Ok(clinic::Entity::find()
+        .filter(clinic::Column::SeatPoolId.eq(pool_id))
+        .one(conn)
+        .await?)
+}
+
+/// Clinics of the actor's organisation, by start time.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: Filter,
+    page: &PageRequest,
+) -> AppResult<Paged<clinic::Model>> {
+    let mut select =
+        clinic::Entity::find().filter(clinic::Column::OrganisationId.eq(actor.organisation_id));
+    if let Some(from) = filter.from {
+        select = select.filter(clinic::Column::StartsAt.gte(from));
+    }
+    if let Some(to) = filter.to {
+        select = select.filter(clinic::Column::StartsAt.lt(to));
+    }
+    if let Some(status) = filter.status {
+        select = select.filter(clinic::Column::Status.eq(status));
+    }
+    if let Some(skill_id) = filter.skill_id {
+        select = select.filter(
+            clinic::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(clinic_skill::Column::ClinicId)
+                    .from(clinic_skill::Entity)
+                    .and_where(clinic_skill::Column::SkillId.eq(skill_id))
+                    .to_owned(),
+            ),
+        );
+    }
+    let total_count = {
+        use sea_orm::PaginatorTrait;
+        select.clone().count(&state.db).await?
+    };
+    let key_of = |position: Position| {
+        let at =
+            DateTime::<Utc>::from_timestamp_micros(position.key.unwrap_or(0)).unwrap_or_default();
+        (at, position.id)
+    };
+    if let Some(after) = page.after {
+        let (at, id) = key_of(after);
+        select = select.filter(
+            Condition::any().add(clinic::Column::StartsAt.gt(at)).add(
+                Condition::all()
+                    .add(clinic::Column::StartsAt.eq(at))
+                    .add(clinic::Column::Id.gt(id)),
+            ),
+        );
+    }
+    if let Some(before) = page.before {
+        let (at, id) = key_of(before);
+        select = select.filter(
+            Condition::any().add(clinic::Column::StartsAt.lt(at)).add(
+                Condition::all()
+                    .add(clinic::Column::StartsAt.eq(at))
+                    .add(clinic::Column::Id.lt(id)),
+            ),
+        );
+    }
+    select = if page.from_end {
+        select
+            .order_by_desc(clinic::Column::StartsAt)
+            .order_by_desc(clinic::Column::Id)
+    } else {
+        select
+            .order_by_asc(clinic::Column::StartsAt)
+            .order_by_asc(clinic::Column::Id)
+    };
+    let fetched = select.limit(page.limit + 1).all(&state.db).await?;
+    Ok(Paged::from_fetched(fetched, page, total_count))
+}
+
+/// The list position of a clinic: its start time, then its id.
+pub fn position(clinic: &clinic::Model) -> Position {
+    Position {
+        key: Some(clinic.starts_at.timestamp_micros()),
+        id: clinic.id,
+    }
+}
+
+async fn set_skills(txn: &DatabaseTransaction, clinic_id: i64, skill_ids: &[i64]) -> AppResult<()> {
+    if skill_ids.is_empty() {
+        return Ok(());
+    }
+    clinic_skill::Entity::insert_many(skill_ids.iter().map(|skill_id| clinic_skill::ActiveModel {
+        clinic_id: Set(clinic_id),
+        skill_id: Set(*skill_id),
+    }))
+    .exec(txn)
+    .await?;
+    Ok(())
+}
+
+/// Checks the facilitator is an active member of the organisation and, on
+/// PostgreSQL, locks their row so two overlapping clinics cannot be
+/// scheduled for them at the same moment.
+async fn lock_facilitator(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    facilitator_id: i64,
+) -> AppResult<user::Model> {
+    let mut query = user::Entity::find_by_id(facilitator_id);
+    if db::is_postgres(txn) {
+        query = query.lock_exclusive();
+    }
+    query
+        .one(txn)
+        .await?
+        .filter(|u| u.organisation_id == actor.organisation_id && u.active)
+        .ok_or_else(|| AppError::field("facilitatorId", "no such active member"))
+}
+
+/// Refuses when the facilitator already holds a scheduled clinic overlapping
+/// any of `slots` (other than `except`), naming the clash.
+async fn ensure_free(
+    txn: &DatabaseTransaction,
+    facilitator_id: i64,
+    slots: &[(DateTime<Utc>, DateTime<Utc>)],
+    except: Option<i64>,
+) -> AppResult<()> {
+    let (Some(first), Some(last)) = (
+        slots.iter().map(|s| s.0).min(),
+        slots.iter().map(|s| s.1).max(),
+    ) else {
+        return Ok(());
+    };
+    let mut query = clinic::Entity::find()
+        .filter(clinic::Column::FacilitatorId.eq(facilitator_id))
+        .filter(clinic::Column::Status.eq(ClinicStatus::Scheduled))
+        .filter(clinic::Column::StartsAt.lt(last))
+        .filter(clinic::Column::EndsAt.gt(first));
+    if let Some(except) = except {
+        query = query.filter(clinic::Column::Id.ne(except));
+    }
+    let existing = query
+        .order_by_asc(clinic::Column::StartsAt)
+        .all(txn)
+        .await?;
+    for clash in existing {
+        if slots
+            .iter()
+            .any(|slot| rules::overlaps(*slot, (clash.starts_at, clash.ends_at)))
+        {
+            return Err(AppError::Conflict(format!(
+                "the facilitator already holds \"{}\" on {}",
+                clash.title,
+                local_time(&clash)
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Registering for clinics, cancelling, and marking attendance. The seats
+//! themselves are the seat engine's.
+
+use entity::{ClinicStatus, SeatStatus, clinic, seat};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+
+use super::{clinics, seats};
+use crate::auth::{Actor, permissions};
+use crate::context::AppState;
+use crate::db;
+use crate::domain::paging::{PageRequest, Paged};
+use crate::error::{AppError, AppResult};
+
+/// Who may see and manage all registrations of a clinic: its organisation's
+/// admins and its facilitator.
+pub fn can_manage(actor: &Actor, clinic: &clinic::Model) -> bool {
+    actor.is_admin() || actor.user_id == clinic.facilitator_id
+}
+
+fn require_manager(actor: &Actor, clinic: &clinic::Model) -> AppResult<()> {
+    if can_manage(actor, clinic) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only an admin or the facilitator may do this",
+        ))
+    }
+}
+
+/// Registers the actor for a clinic (seat rules 1, 2 and 5).
+pub async fn register(
+    state: &AppState,
+    actor: &Actor,
+    clinic_id: i64,
+) -> AppResult<(seat::Model, clinic::Model)> {
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let clinic = clinics::get_in(&txn, actor, clinic_id).await?;
+    if clinic.status == ClinicStatus::Cancelled {
+        return Err(AppError::Conflict("the clinic is cancelled".into()));
+    }
+    if clinic.starts_at <= now {
+        return Err(AppError::Conflict("the clinic has already started".into()));
+    }
+    if clinic.facilitator_id == actor.user_id {
+        return Err(AppError::Conflict(
+            "the facilitator does not need a seat".into(),
+        ));
+    }
+    let claimed = seats::claim(&txn, clinic.seat_pool_id, actor.user_id, now).await?;
+    txn.commit().await?;
+    Ok((claimed.seat, clinic))
+}
+
+/// Cancels a registration (its holder or an admin); a freed seat goes to the
+/// first on the waitlist, who is notified.
+pub async fn cancel(
+    state: &AppState,
+    actor: &Actor,
+    registration_id: i64,
+) -> AppResult<(seat::Model, clinic::Model)> {
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let (registration, clinic) = load(&txn, actor, registration_id).await?;
+    if registration.user_id != actor.user_id {
+        permissions::require_admin(actor)?;
+    }
+    if clinic.ends_at <= now {
+        return Err(AppError::Conflict("the clinic has ended".into()));
+    }
+    let changed = seats::release(&txn, registration.id, now).await?;
+    clinics::notify_promoted(&txn, &clinic, &changed.promoted, now).await?;
+    txn.commit().await?;
+    let released = changed.released.ok_or(AppError::NotFound("registration"))?;
+    Ok((released, clinic))
+}
+
+/// Records whether a confirmed registrant attended (admin or facilitator,
+/// once the clinic has started).
+pub async fn mark_attendance(
+    state: &AppState,
+    actor: &Actor,
+    registration_id: i64,
+    attended: bool,
+) -> AppResult<(seat::Model, clinic::Model)> {
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let (registration, clinic) = load(&txn, actor, registration_id).await?;
+    require_manager(actor, &clinic)?;
+    if clinic.status == ClinicStatus::Cancelled {
+        return Err(AppError::Conflict("the clinic is cancelled".into()));
+    }
+    if clinic.starts_at > now {
+        return Err(AppError::Conflict(
+            "attendance can be marked once the clinic has started".into(),
+        ));
+    }
+    if registration.status != SeatStatus::Confirmed {
+        return Err(AppError::Conflict(
+            "only a confirmed registration can attend".into(),
+        ));
+    }
+    let mut active: seat::ActiveModel = registration.into();
+    active.attended = Set(Some(attended));
+    active.updated_at = Set(now);
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok((updated, clinic))
+}
+
+/// A registration the actor may see (their own, or any of a clinic they
+/// manage), with its clinic; anything else is `NOT_FOUND`.
+pub async fn get(
+    state: &AppState,
+    actor: &Actor,
+    registration_id: i64,
+) -> AppResult<(seat::Model, clinic::Model)> {
+    load(&state.db, actor, registration_id).await
+}
+
+async fn load(
+    conn: &impl sea_orm::ConnectionTrait,
+    actor: &Actor,
+    registration_id: i64,
+) -> AppResult<(seat::Model, clinic::Model)> {
+    let missing = || AppError::NotFound("registration");
+    let registration = seat::Entity::find_by_id(registration_id)
+        .one(conn)
+        .await?
+        .ok_or_else(missing)?;
+    let clinic = clinics::by_pool(conn, registration.pool_id)
+        .await?
+        .ok_or_else(missing)?;
+    if clinic.organisation_id != actor.organisation_id {
+        return Err(missing());
+    }
+    if registration.user_id != actor.user_id && !can_manage(actor, &clinic) {
+        return Err(missing());
+    }
+    Ok((registration, clinic))
+}
+
+/// All registrations of a clinic, in arrival order (admin or facilitator).
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    clinic: &clinic::Model,
+    page: &PageRequest,
+) -> AppResult<Paged<seat::Model>> {
+    require_manager(actor, clinic)?;
+    let select = seat::Entity::find().filter(seat::Column::PoolId.eq(clinic.seat_pool_id));
+    super::paging::fetch(&state.db, select, seat::Column::Id, page).await
+}

@@ -1,0 +1,388 @@
+//! The seat engine: capacity, waitlists and promotions for anything with
+//! seats (clinics, courses). It knows nothing of what the pool belongs to.
+//!
+//! Every operation runs inside the caller's write transaction and first locks
+//! the pool's row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's `BEGIN
+//! IMMEDIATE` already holds the database's single write lock), so concurrent
+//! requests on any number of server instances are applied one at a time. The
+//! decisions come from [`crate::domain::seats`]; a partial unique index on
+//! (pool, person) for live claims backs rule 2 in the database.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{SeatStatus, seat, seat_pool};
+use sea_orm::ExprTrait;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::db;
+use crate::domain::seats::{Placement, place, promotions};
+use crate::error::{AppError, AppResult};
+
+/// Statuses that hold a place in a pool.
+pub const LIVE: [SeatStatus; 3] = [
+    SeatStatus::Confirmed,
+    SeatStatus::Waitlisted,
+    SeatStatus::Completed,
+];
+
+/// The result of a claim.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub seat: seat::Model,
+    /// False when the person already held a live claim (rule 2).
+    pub created: bool,
+}
+
+/// The result of a release or a capacity change.
+#[derive(Debug, Clone, Default)]
+pub struct Changed {
+    /// The released seat, if one was released.
+    pub released: Option<seat::Model>,
+    /// Claims moved from the waitlist to confirmed, in arrival order.
+    pub promoted: Vec<seat::Model>,
+}
+
+fn capacity_of(pool: &seat_pool::Model) -> Option<u32> {
+    pool.capacity.map(|c| u32::try_from(c).unwrap_or(0))
+}
+
+fn count_of(value: i32) -> u32 {
+    u32::try_from(value).unwrap_or(0)
+}
+
+/// Creates a pool with `capacity` (None = unlimited).
+pub async fn create_pool(
+    txn: &DatabaseTransaction,
+    organisation_id: i64,
+    capacity: Option<i32>,
+    now: DateTime<Utc>,
+) -> AppResult<seat_pool::Model> {
+    Ok(seat_pool::ActiveModel {
+        organisation_id: Set(organisation_id),
+        capacity: Set(capacity),
+        confirmed_count: Set(0),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?)
+}
+
+/// Locks and reads a pool for the rest of the transaction.
+async fn lock(txn: &DatabaseTransaction, pool_id: i64) -> AppResult<seat_pool::Model> {
+    let mut query = seat_pool::Entity::find_by_id(pool_id);
+    if db::is_postgres(txn) {
+        query = query.lock_exclusive();
+    }
+    query.one(txn).await?.ok_or(AppError::NotFound("seat pool"))
+}
+
+/// The person's live claim in a pool, if any.
+pub async fn live_claim(
+    conn: &impl ConnectionTrait,
+    pool_id: i64,
+    user_id: i64,
+) -> AppResult<Option<seat::Model>> {
+    Ok(seat::Entity::find()
+        .filter(seat::Column::PoolId.eq(pool_id))
+        .filter(seat::Column::UserId.eq(user_id))
+        .filter(seat::Column::Status.is_in(LIVE))
+        .one(conn)
+        .await?)
+}
+
+/// Rules 1 and 2: claims a seat for `user_id`, confirmed while seats are free,
+/// otherwise waitlisted; a live claim is returned unchanged.
+pub async fn claim(
+    txn: &DatabaseTransaction,
+    pool_id: i64,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Claimed> {
+    let pool = lock(txn, pool_id).await?;
+    if let Some(seat) = live_claim(txn, pool_id, user_id).await? {
+        return Ok(Claimed {
+            seat,
+            created: false,
+        });
+    }
+    let placement = place(capacity_of(&pool), count_of(pool.confirmed_count));
+    let confirmed = placement == Placement::Confirmed;
+    let seat = seat::ActiveModel {
+        pool_id: Set(pool_id),
+        user_id: Set(user_id),
+        status: Set(if confirmed {
+            SeatStatus::Confirmed
+        } else {
+            SeatStatus::Waitlisted
+        }),
+        created_at: Set(now),
+        updated_at: Set(now),
+        confirmed_at: Set(confirmed.then_some(now)),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    if confirmed {
+        adjust_confirmed(txn, pool_id, 1).await?;
+    }
+    Ok(Claimed {
+        seat,
+        created: true,
+    })
+}
+
+/// Rule 3: releases a claim; releasing a confirmed seat promotes from the
+/// waitlist in arrival order. Releasing a released claim changes nothing.
+pub async fn release(
+    txn: &DatabaseTransaction,
+    seat_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Changed> {
+    let current = seat::Entity::find_by_id(seat_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("seat"))?;
+    lock(txn, current.pool_id).await?;
+    // Re-read under the lock: another transaction may have changed it meanwhile.
+    let current = seat::Entity::find_by_id(seat_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("seat"))?;
+    if !matches!(
+        current.status,
+        SeatStatus::Confirmed | SeatStatus::Waitlisted
+    ) {
+        return Ok(Changed {
+            released: Some(current),
+            promoted: Vec::new(),
+        });
+    }
+    let was_confirmed = current.status == SeatStatus::Confirmed;
+    let mut active: seat::ActiveModel = current.into();
+    active.status = Set(SeatStatus::Cancelled);
+    active.cancelled_at = Set(Some(now));
+    active.updated_at = Set(now);
+    let released = active.update(txn).await?;
+    if was_confirmed {
+        adjust_confirmed(txn, released.pool_id, -1).await?;
+    }
+    let promoted = promote(txn, released.pool_id, now).await?;
+    Ok(Changed {
+        released: Some(released),
+        promoted,
+    })
+}
+
+/// Rule 4: changes the capacity; raising it promotes from the waitlist,
+/// lowering it bumps nobody.
+pub async fn set_capacity(
+    txn: &DatabaseTransaction,
+    pool_id: i64,
+    capacity: Option<i32>,
+    now: DateTime<Utc>,
+) -> AppResult<Changed> {
+    lock(txn, pool_id).await?;
+    seat_pool::Entity::update_many()
+        .col_expr(seat_pool::Column::Capacity, Expr::value(capacity))
+        .filter(seat_pool::Column::Id.eq(pool_id))
+        .exec(txn)
+        .await?;
+    Ok(Changed {
+        released: None,
+        promoted: promote(txn, pool_id, now).await?,
+    })
+}
+
+/// Cancels every live claim of a pool (the thing was cancelled); returns them
+/// as they were before.
+pub async fn cancel_all(
+    txn: &DatabaseTransaction,
+    pool_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<seat::Model>> {
+    lock(txn, pool_id).await?;
+    let live = seat::Entity::find()
+        .filter(seat::Column::PoolId.eq(pool_id))
+        .filter(seat::Column::Status.is_in([SeatStatus::Confirmed, SeatStatus::Waitlisted]))
+        .order_by_asc(seat::Column::Id)
+        .all(txn)
+        .await?;
+    seat::Entity::update_many()
+        .col_expr(seat::Column::Status, Expr::value(SeatStatus::Cancelled))
+        .col_expr(seat::Column::CancelledAt, Expr::value(now))
+        .col_expr(seat::Column::UpdatedAt, Expr::value(now))
+        .filter(seat::Column::PoolId.eq(pool_id))
+        .filter(seat::Column::Status.is_in([SeatStatus::Confirmed, SeatStatus::Waitlisted]))
+        .exec(txn)
+        .await?;
+    seat_pool::Entity::update_many()
+        .col_expr(seat_pool::Column::ConfirmedCount, Expr::value(0))
+        .filter(seat_pool::Column::Id.eq(pool_id))
+        .exec(txn)
+        .await?;
+    Ok(live)
+}
+
+/// Promotes as many waitlisted claims as the rules allow, oldest first.
+async fn promote(
+    txn: &DatabaseTransaction,
+    pool_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<seat::Model>> {
+    let pool = seat_pool::Entity::find_by_id(pool_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("seat pool"))?;
+    let waiting = seat::Entity::find()
+        .filter(seat::Column::PoolId.eq(pool_id))
+        .filter(seat::Column::Status.eq(SeatStatus::Waitlisted))
+        .count(txn)
+        .await?;
+    let count = promotions(
+        capacity_of(&pool),
+        count_of(pool.confirmed_count),
+        u32::try_from(waiting).unwrap_or(u32::MAX),
+    );
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    let chosen = seat::Entity::find()
+        .filter(seat::Column::PoolId.eq(pool_id))
+        .filter(seat::Column::Status.eq(SeatStatus::Waitlisted))
+        .order_by_asc(seat::Column::Id)
+        .limit(u64::from(count))
+        .all(txn)
+        .await?;
+    let ids: Vec<i64> = chosen.iter().map(|s| s.id).collect();
+    seat::Entity::update_many()
+        .col_expr(seat::Column::Status, Expr::value(SeatStatus::Confirmed))
+        .col_expr(seat::Column::ConfirmedAt, Expr::value(now))
+        .col_expr(seat::Column::UpdatedAt, Expr::value(now))
+        .filter(seat::Column::Id.is_in(ids.clone()))
+        .exec(txn)
+        .await?;
+    adjust_confirmed(txn, pool_id, i32::try_from(ids.len()).unwrap_or(i32::MAX)).await?;
+    Ok(chosen
+        .into_iter()
+        .map(|mut seat| {
+            seat.status = SeatStatus::Confirmed;
+            seat.confirmed_at = Some(now);
+            seat.updated_at = now;
+            seat
+        })
+        .collect())
+}
+
+async fn adjust_confirmed(txn: &DatabaseTransaction, pool_id: i64, by: i32) -> AppResult<()> {
+    seat_pool::Entity::update_many()
+        .col_expr(
+            seat_pool::Column::ConfirmedCount,
+            Expr::col(seat_pool::Column::ConfirmedCount).add(by),
+        )
+        .filter(seat_pool::Column::Id.eq(pool_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Confirmed and waitlisted counts of several pools, in one query.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub capacity: Option<i32>,
+    pub confirmed: i64,
+    pub waitlisted: i64,
+}
+
+#[derive(FromQueryResult)]
+struct CountRow {
+    pool_id: i64,
+    status: SeatStatus,
+    n: i64,
+}
+
+/// Seat counts of every pool in `pool_ids` (two queries however many pools).
+pub async fn counts(
+    conn: &impl ConnectionTrait,
+    pool_ids: &[i64],
+) -> AppResult<HashMap<i64, Counts>> {
+    let pools = seat_pool::Entity::find()
+        .filter(seat_pool::Column::Id.is_in(pool_ids.iter().copied()))
+        .all(conn)
+        .await?;
+    let mut out: HashMap<i64, Counts> = pools
+        .into_iter()
+        .map(|p| {
+            (
+                p.id,
+                Counts {
+                    capacity: p.capacity,
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    let rows = seat::Entity::find()
+        .select_only()
+        .column(seat::Column::PoolId)
+        .column(seat::Column::Status)
+        .column_as(seat::Column::Id.count(), "n")
+        .filter(seat::Column::PoolId.is_in(pool_ids.iter().copied()))
+        .filter(seat::Column::Status.is_in([SeatStatus::Confirmed, SeatStatus::Waitlisted]))
+        .group_by(seat::Column::PoolId)
+        .group_by(seat::Column::Status)
+        .into_model::<CountRow>()
+        .all(conn)
+        .await?;
+    for row in rows {
+        let entry = out.entry(row.pool_id).or_default();
+        match row.status {
+            SeatStatus::Confirmed => entry.confirmed = row.n,
+            SeatStatus::Waitlisted => entry.waitlisted = row.n,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// 1-based waitlist positions (arrival order) of every waitlisted seat in
+/// the given pools, by seat id.
+pub async fn waitlist_positions(
+    conn: &impl ConnectionTrait,
+    pool_ids: &[i64],
+) -> AppResult<HashMap<i64, i64>> {
+    let mut pools = pool_ids.to_vec();
+    pools.sort_unstable();
+    pools.dedup();
+    if pools.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let waiting = seat::Entity::find()
+        .select_only()
+        .column(seat::Column::Id)
+        .column(seat::Column::PoolId)
+        .filter(seat::Column::PoolId.is_in(pools))
+        .filter(seat::Column::Status.eq(SeatStatus::Waitlisted))
+        .order_by_asc(seat::Column::PoolId)
+        .order_by_asc(seat::Column::Id)
+        .into_tuple::<(i64, i64)>()
+        .all(conn)
+        .await?;
+    let mut positions = HashMap::new();
+    let mut current_pool = None;
+    let mut position = 0;
+    for (id, pool) in waiting {
+        if current_pool != Some(pool) {
+            current_pool = Some(pool);
+            position = 0;
+        }
+        position += 1;
+        positions.insert(id, position);
+    }
+    Ok(positions)
+}
