@@ -49,6 +49,8 @@ pub struct Fixture {
     pub cancellable_clinic: String,
     /// The member's registration for a clinic that has started.
     pub started_registration: String,
+    /// A skill only the first organisation has.
+    pub own_skill: String,
 }
 
 impl Fixture {
@@ -251,6 +253,38 @@ pub fn rows() -> Vec<Row> {
             expect: [UNAUTH, Allowed, Allowed, Allowed],
         },
         Row {
+            operation: "skillMap",
+            document: "{ skillMap { rows { gap } } }",
+            vars: none,
+            // Every admin sees their own organisation's map.
+            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "addSkill",
+            document: "mutation($n: String!) { addSkill(input: {name: $n, kind: PLATFORM}) { id } }",
+            vars: |_, _, who| Box::pin(async move { json!({"n": format!("Skill for {who:?}")}) }),
+            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "setMySkill",
+            document: "mutation($id: ID!) { setMySkill(input: {skillId: $id, level: 4}) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.own_skill}) }),
+            // Another organisation's skill is unknown there.
+            expect: [UNAUTH, Code("BAD_USER_INPUT"), Allowed, Allowed],
+        },
+        Row {
+            operation: "removeMySkill",
+            document: "mutation($id: ID!) { removeMySkill(skillId: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.own_skill}) }),
+            expect: [UNAUTH, Code("BAD_USER_INPUT"), Allowed, Allowed],
+        },
+        Row {
+            operation: "setMyLearningGoals",
+            document: "mutation($id: ID!) { setMyLearningGoals(skillIds: [$id]) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.own_skill}) }),
+            expect: [UNAUTH, Code("BAD_USER_INPUT"), Allowed, Allowed],
+        },
+        Row {
             operation: "deactivateMember",
             document: "mutation($id: ID!) { deactivateMember(userId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),
@@ -307,6 +341,13 @@ async fn every_role_gets_exactly_what_its_row_says() {
             5,
         )
         .await;
+    let own_skill = app
+        .gql(
+            "mutation { addSkill(input: {name: \"Matrix skill\", kind: COMPETENCY}) { id } }",
+            json!({}),
+            admin.token(),
+        )
+        .await;
     // The first clinic has started; every token is still valid.
     app.clock.advance(chrono::Duration::minutes(6));
     let id_of = |body: &Value| {
@@ -324,6 +365,10 @@ async fn every_role_gets_exactly_what_its_row_says() {
         upcoming_registration: id_of(&upcoming_registration),
         cancellable_clinic,
         started_registration: id_of(&started_registration),
+        own_skill: own_skill["data"]["addSkill"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
         admin,
         member,
         other_admin,

@@ -3,6 +3,7 @@
 
 pub mod clinics;
 pub mod email;
+pub mod expertise;
 pub mod paging;
 pub mod password;
 pub mod recurrence;

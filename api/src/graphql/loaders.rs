@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{clinic, clinic_skill, seat, skill, user};
+use entity::{clinic, clinic_skill, learning_goal, seat, skill, user, user_skill};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::context::State;
@@ -200,6 +200,107 @@ impl Loader<WaitlistPosition> for AppLoader {
         Ok(keys
             .iter()
             .filter_map(|k| positions.get(&k.seat_id).map(|p| (*k, *p)))
+            .collect())
+    }
+}
+
+/// A skill by id.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SkillById(pub i64);
+
+impl Loader<SkillById> for AppLoader {
+    type Value = skill::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[SkillById]) -> Result<HashMap<SkillById, skill::Model>, AppError> {
+        let rows = skill::Entity::find()
+            .filter(skill::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.state.db)
+            .await?;
+        Ok(rows.into_iter().map(|s| (SkillById(s.id), s)).collect())
+    }
+}
+
+/// A member's self-assessed skills, strongest first.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UserSkills(pub i64);
+
+impl Loader<UserSkills> for AppLoader {
+    type Value = Arc<Vec<(skill::Model, user_skill::Model)>>;
+    type Error = AppError;
+    async fn load(
+        &self,
+        keys: &[UserSkills],
+    ) -> Result<HashMap<UserSkills, Self::Value>, AppError> {
+        let levels = user_skill::Entity::find()
+            .filter(user_skill::Column::UserId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.state.db)
+            .await?;
+        let skills: HashMap<i64, skill::Model> = skill::Entity::find()
+            .filter(skill::Column::Id.is_in(levels.iter().map(|l| l.skill_id)))
+            .all(&self.state.db)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        let mut out: HashMap<UserSkills, Vec<(skill::Model, user_skill::Model)>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for level in levels {
+            if let (Some(list), Some(skill)) = (
+                out.get_mut(&UserSkills(level.user_id)),
+                skills.get(&level.skill_id),
+            ) {
+                list.push((skill.clone(), level));
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|(k, mut v)| {
+                v.sort_by(|a, b| {
+                    b.1.level
+                        .cmp(&a.1.level)
+                        .then_with(|| a.0.name.cmp(&b.0.name))
+                });
+                (k, Arc::new(v))
+            })
+            .collect())
+    }
+}
+
+/// A member's learning goals, by name.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UserGoals(pub i64);
+
+impl Loader<UserGoals> for AppLoader {
+    type Value = Arc<Vec<skill::Model>>;
+    type Error = AppError;
+    async fn load(&self, keys: &[UserGoals]) -> Result<HashMap<UserGoals, Self::Value>, AppError> {
+        let goals = learning_goal::Entity::find()
+            .filter(learning_goal::Column::UserId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.state.db)
+            .await?;
+        let skills: HashMap<i64, skill::Model> = skill::Entity::find()
+            .filter(skill::Column::Id.is_in(goals.iter().map(|g| g.skill_id)))
+            .all(&self.state.db)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        let mut out: HashMap<UserGoals, Vec<skill::Model>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for goal in goals {
+            if let (Some(list), Some(skill)) = (
+                out.get_mut(&UserGoals(goal.user_id)),
+                skills.get(&goal.skill_id),
+            ) {
+                list.push(skill.clone());
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|(k, mut v)| {
+                v.sort_by(|a, b| a.name.cmp(&b.name));
+                (k, Arc::new(v))
+            })
             .collect())
     }
 }

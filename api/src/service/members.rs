@@ -1,7 +1,7 @@
 //! Listing members, changing roles, deactivating. An organisation always
 //! keeps at least one active ADMIN.
 
-use entity::{Role, organisation, user};
+use entity::{Role, organisation, user, user_skill};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
@@ -22,6 +22,10 @@ pub struct MemberFilter {
     /// Part of a display name or e-mail address, any case.
     pub search: Option<String>,
     pub active: Option<bool>,
+    /// Only members who know this skill…
+    pub skill_id: Option<i64>,
+    /// …at this level or better (1–5; default 1).
+    pub min_level: Option<i32>,
 }
 
 /// Members of the actor's organisation, in joining order.
@@ -38,6 +42,28 @@ pub async fn list(
     }
     if let Some(active) = filter.active {
         select = select.filter(user::Column::Active.eq(active));
+    }
+    match (filter.skill_id, filter.min_level) {
+        (None, Some(_)) => return Err(AppError::field("minLevel", "minLevel needs a skillId")),
+        (Some(_), Some(level)) if !(1..=5).contains(&level) => {
+            return Err(AppError::field(
+                "minLevel",
+                "minLevel must be between 1 and 5",
+            ));
+        }
+        (Some(skill_id), min_level) => {
+            select = select.filter(
+                user::Column::Id.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(user_skill::Column::UserId)
+                        .from(user_skill::Entity)
+                        .and_where(user_skill::Column::SkillId.eq(skill_id))
+                        .and_where(user_skill::Column::Level.gte(min_level.unwrap_or(1)))
+                        .to_owned(),
+                ),
+            );
+        }
+        (None, None) => {}
     }
     if let Some(search) = filter
         .search

@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod clinics;
+pub mod expertise;
 pub mod invitations;
 pub mod members;
 pub mod notifications;

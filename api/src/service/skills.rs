@@ -57,3 +57,95 @@ pub async fn require_visible(
     }
     Ok(wanted)
 }
+
+/// What `addSkill` needs.
+#[derive(Debug, Clone)]
+pub struct NewSkill {
+    /// Optional machine key; derived from the name when absent.
+    pub key: Option<String>,
+    pub name: String,
+    pub kind: entity::SkillKind,
+    pub description: String,
+}
+
+/// A lower-case, hyphenated key from a name: "Employer branding!" → "employer-branding".
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().to_lowercase().chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(64).collect()
+}
+
+/// Adds a skill only the actor's organisation sees (ADMIN).
+pub async fn add(state: &AppState, actor: &Actor, input: NewSkill) -> AppResult<skill::Model> {
+    crate::auth::permissions::require_admin(actor)?;
+    let name = crate::domain::text::required(&input.name, "name", 120, false)?;
+    let description = crate::domain::text::optional(&input.description, "description", 1000, true)?;
+    let key = match input
+        .key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
+        Some(key) => {
+            let valid = key.len() <= 64
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid {
+                return Err(AppError::field(
+                    "key",
+                    "key may hold a-z, 0-9 and '-', at most 64",
+                ));
+            }
+            key.to_owned()
+        }
+        None => slug(&name),
+    };
+    if key.is_empty() {
+        return Err(AppError::field("name", "name needs a letter or a digit"));
+    }
+    let txn = crate::db::begin_write(&state.db).await?;
+    let taken = skill::Entity::find()
+        .filter(visible_to(actor.organisation_id))
+        .filter(skill::Column::Key.eq(key.as_str()))
+        .one(&txn)
+        .await?
+        .is_some();
+    if taken {
+        return Err(AppError::field("key", "a skill with this key exists"));
+    }
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let created = skill::ActiveModel {
+        organisation_id: Set(Some(actor.organisation_id)),
+        key: Set(key),
+        name: Set(name),
+        kind: Set(input.kind),
+        description: Set(description),
+        created_at: Set(state.clock.now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|err| match AppError::from(err) {
+        AppError::Conflict(_) => AppError::field("key", "a skill with this key exists"),
+        other => other,
+    })?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slugs_are_readable_keys() {
+        assert_eq!(super::slug("  Employer branding! "), "employer-branding");
+        assert_eq!(super::slug("Työnantajakuva & some"), "työnantajakuva-some");
+        assert_eq!(super::slug("!!!"), "");
+    }
+}

@@ -3,6 +3,7 @@
 mod clinics;
 mod members;
 mod sessions;
+mod skills;
 
 use async_graphql::MergedObject;
 
@@ -13,4 +14,5 @@ pub struct MutationRoot(
     sessions::SessionMutation,
     members::MemberMutation,
     clinics::ClinicMutation,
+    skills::SkillMutation,
 );

@@ -6,8 +6,8 @@ use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::pagination::{Page, connection, page_request};
 use crate::graphql::scalars::Timestamp;
-use crate::graphql::types::{Clinic, ClinicStatus, Skill};
-use crate::service::{clinics, skills};
+use crate::graphql::types::{Clinic, ClinicStatus, Skill, SkillMap};
+use crate::service::{clinics, expertise, skills};
 
 /// Which clinics to list; every field narrows the list.
 #[derive(InputObject, Default)]
@@ -34,6 +34,12 @@ impl ClinicsQuery {
             .into_iter()
             .map(Skill)
             .collect())
+    }
+
+    /// The expertise map (ADMIN): supply and demand per skill, and hidden experts.
+    async fn skill_map(&self, ctx: &Context<'_>) -> async_graphql::Result<SkillMap> {
+        let actor = actor(ctx).await?;
+        Ok(SkillMap(expertise::skill_map(state(ctx)?, &actor).await?))
     }
 
     /// The organisation's clinics, soonest first.

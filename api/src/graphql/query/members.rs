@@ -1,9 +1,10 @@
 //! `members`: the organisation's member directory.
 
-use async_graphql::{Context, InputObject, Object};
+use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::domain::paging::Position;
 use crate::graphql::context::{actor, state};
+use crate::graphql::ids::{self, Kind};
 use crate::graphql::pagination::{Page, connection, page_request};
 use crate::graphql::types::{Role, User};
 use crate::service::members::{self, MemberFilter as Filter};
@@ -17,6 +18,10 @@ pub struct MemberFilter {
     pub search: Option<String>,
     /// Only active (true) or deactivated (false) members.
     pub active: Option<bool>,
+    /// Only members who have assessed themselves in this skill…
+    pub skill_id: Option<ID>,
+    /// …at this level or better (1–5): "who knows LinkedIn at level 4 or better?"
+    pub min_level: Option<i32>,
 }
 
 #[derive(Default)]
@@ -37,6 +42,10 @@ impl MembersQuery {
         let actor = actor(ctx).await?;
         let page = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default();
+        let skill_id = filter
+            .skill_id
+            .map(|id| ids::decode(&id, Kind::Skill, "skillId"))
+            .transpose()?;
         let paged = members::list(
             state(ctx)?,
             &actor,
@@ -44,6 +53,8 @@ impl MembersQuery {
                 role: filter.role.map(Into::into),
                 search: filter.search,
                 active: filter.active,
+                skill_id,
+                min_level: filter.min_level,
             },
             &page,
         )

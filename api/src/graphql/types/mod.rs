@@ -1,6 +1,7 @@
 //! GraphQL object types: thin wrappers over entity models.
 
 pub mod clinic;
+pub mod expertise;
 pub mod invitation;
 pub mod node;
 pub mod organisation;
@@ -9,6 +10,7 @@ pub mod skill;
 pub mod user;
 
 pub use clinic::{Clinic, ClinicRegistration, ClinicStatus, RegistrationStatus};
+pub use expertise::{SkillMap, UserSkill};
 pub use invitation::Invitation;
 pub use node::Node;
 pub use organisation::Organisation;

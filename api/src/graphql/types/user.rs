@@ -3,8 +3,10 @@
 use async_graphql::{Context, Enum, ID, Object};
 use entity::user;
 
+use super::{Skill, UserSkill};
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
+use crate::graphql::loaders::{UserGoals, UserSkills, loader};
 use crate::graphql::scalars::Timestamp;
 
 /// What a member may manage in their organisation.
@@ -91,6 +93,31 @@ impl User {
     /// When the account was created.
     async fn created_at(&self) -> Timestamp {
         self.model.created_at.into()
+    }
+
+    /// Self-assessed skills, strongest first. Visible to the whole organisation:
+    /// that is the expertise map.
+    async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<UserSkill>> {
+        let skills = loader(ctx)?
+            .load_one(UserSkills(self.model.id))
+            .await?
+            .unwrap_or_default();
+        Ok(skills
+            .iter()
+            .map(|(skill, level)| UserSkill {
+                skill: skill.clone(),
+                level: level.clone(),
+            })
+            .collect())
+    }
+
+    /// Skills the member wants to learn.
+    async fn learning_goals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Skill>> {
+        let goals = loader(ctx)?
+            .load_one(UserGoals(self.model.id))
+            .await?
+            .unwrap_or_default();
+        Ok(goals.iter().cloned().map(Skill).collect())
     }
 
     /// The member's personal iCalendar feed (absolute URL). Visible to its owner
