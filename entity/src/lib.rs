@@ -6,8 +6,12 @@
 pub mod clinic;
 pub mod clinic_series;
 pub mod clinic_skill;
+pub mod course;
+pub mod course_skill;
 pub mod invitation;
 pub mod learning_goal;
+pub mod lesson;
+pub mod lesson_completion;
 pub mod login_attempt;
 pub mod mentor_profile;
 pub mod mentoring_request;
@@ -24,6 +28,7 @@ pub mod user;
 pub mod user_skill;
 
 pub use clinic::ClinicStatus;
+pub use course::CourseStatus;
 pub use mentoring_request::RequestStatus;
 pub use seat::SeatStatus;
 pub use skill::SkillKind;

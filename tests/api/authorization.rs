@@ -51,6 +51,17 @@ pub struct Fixture {
     pub started_registration: String,
     /// A skill only the first organisation has.
     pub own_skill: String,
+    /// A published course with lessons `lessons`, the member enrolled.
+    pub course: String,
+    pub lessons: Vec<String>,
+    /// The member's enrolment in `course`.
+    pub enrolment: String,
+    /// A lesson of `course` only the remove row touches.
+    pub removable_lesson: String,
+    /// A draft course with a lesson, for the publish row.
+    pub draft_course: String,
+    /// A course only the archive row touches.
+    pub archivable_course: String,
 }
 
 impl Fixture {
@@ -285,6 +296,87 @@ pub fn rows() -> Vec<Row> {
             expect: [UNAUTH, Code("BAD_USER_INPUT"), Allowed, Allowed],
         },
         Row {
+            operation: "courses",
+            document: "{ courses { totalCount } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "createCourse",
+            document: "mutation { createCourse(input: {title: \"New\"}) { id } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "updateCourse",
+            document: "mutation($id: ID!) { updateCourse(id: $id, input: {summary: \"More\"}) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.course}) }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "publishCourse",
+            document: "mutation($id: ID!) { publishCourse(id: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.draft_course}) }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "archiveCourse",
+            document: "mutation($id: ID!) { archiveCourse(id: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.archivable_course}) }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "reorderLessons",
+            document: "mutation($c: ID!, $ids: [ID!]!) { reorderLessons(courseId: $c, lessonIds: $ids) { id } }",
+            vars: |app, f, _| {
+                Box::pin(async move {
+                    let body = app
+                        .gql("query($id: ID!) { node(id: $id) { ... on Course { lessons { id } } } }", json!({"id": f.course}), f.admin.token())
+                        .await;
+                    let mut ids: Vec<Value> = body["data"]["node"]["lessons"].as_array().unwrap().iter().map(|l| l["id"].clone()).collect();
+                    ids.reverse();
+                    json!({"c": f.course, "ids": ids})
+                })
+            },
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "addLesson",
+            document: "mutation($c: ID!) { addLesson(courseId: $c, input: {title: \"L\", estimatedMinutes: 5}) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"c": f.course}) }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "updateLesson",
+            document: "mutation($id: ID!) { updateLesson(id: $id, input: {title: \"Renamed\"}) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.lessons[0]}) }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "removeLesson",
+            document: "mutation($id: ID!) { removeLesson(id: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.removable_lesson}) }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "enrolInCourse",
+            document: "mutation($id: ID!) { enrolInCourse(courseId: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.course}) }),
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+        },
+        Row {
+            operation: "completeLesson",
+            document: "mutation($id: ID!) { completeLesson(lessonId: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.lessons[0]}) }),
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+        },
+        Row {
+            operation: "cancelEnrolment",
+            document: "mutation($id: ID!) { cancelEnrolment(enrolmentId: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.enrolment}) }),
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+        },
+        Row {
             operation: "deactivateMember",
             document: "mutation($id: ID!) { deactivateMember(userId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),
@@ -348,6 +440,58 @@ async fn every_role_gets_exactly_what_its_row_says() {
             admin.token(),
         )
         .await;
+    let new_course = |title: &'static str| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let body = app
+                .gql(
+                    "mutation($t: String!) { createCourse(input: {title: $t}) { id } }",
+                    json!({"t": title}),
+                    admin.token(),
+                )
+                .await;
+            body["data"]["createCourse"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let add_lesson = |course: String| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let body = app
+                .gql("mutation($c: ID!) { addLesson(courseId: $c, input: {title: \"L\", estimatedMinutes: 5}) { id } }", json!({"c": course}), admin.token())
+                .await;
+            body["data"]["addLesson"]["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let course = new_course("Matrix course").await;
+    let lessons = vec![
+        add_lesson(course.clone()).await,
+        add_lesson(course.clone()).await,
+    ];
+    let removable_lesson = add_lesson(course.clone()).await;
+    app.gql(
+        "mutation($id: ID!) { publishCourse(id: $id) { id } }",
+        json!({"id": course}),
+        admin.token(),
+    )
+    .await;
+    let enrolment = app
+        .gql(
+            "mutation($id: ID!) { enrolInCourse(courseId: $id) { id } }",
+            json!({"id": course}),
+            member.token(),
+        )
+        .await["data"]["enrolInCourse"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let draft_course = new_course("Draft").await;
+    add_lesson(draft_course.clone()).await;
+    let archivable_course = new_course("Archivable").await;
     // The first clinic has started; every token is still valid.
     app.clock.advance(chrono::Duration::minutes(6));
     let id_of = |body: &Value| {
@@ -369,6 +513,12 @@ async fn every_role_gets_exactly_what_its_row_says() {
             .as_str()
             .unwrap()
             .to_owned(),
+        course,
+        lessons,
+        enrolment,
+        removable_lesson,
+        draft_course,
+        archivable_course,
         admin,
         member,
         other_admin,

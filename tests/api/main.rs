@@ -7,6 +7,7 @@ mod helpers;
 mod authorization;
 
 mod clinics;
+mod courses;
 mod expertise;
 mod http_transport;
 mod members;

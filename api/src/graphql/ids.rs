@@ -16,10 +16,16 @@ pub enum Kind {
     Skill,
     Clinic,
     ClinicRegistration,
+    Course,
+    Lesson,
+    Enrolment,
 }
 
 impl Kind {
-    const ALL: [Kind; 6] = [
+    const ALL: [Kind; 9] = [
+        Kind::Course,
+        Kind::Lesson,
+        Kind::Enrolment,
         Kind::User,
         Kind::Organisation,
         Kind::Invitation,
@@ -37,6 +43,9 @@ impl Kind {
             Kind::Skill => "Skill",
             Kind::Clinic => "Clinic",
             Kind::ClinicRegistration => "ClinicRegistration",
+            Kind::Course => "Course",
+            Kind::Lesson => "Lesson",
+            Kind::Enrolment => "Enrolment",
         }
     }
 }
@@ -90,6 +99,9 @@ fn kind_noun(kind: Kind) -> &'static str {
         Kind::Skill => "skill",
         Kind::Clinic => "clinic",
         Kind::ClinicRegistration => "registration",
+        Kind::Course => "course",
+        Kind::Lesson => "lesson",
+        Kind::Enrolment => "enrolment",
     }
 }
 

@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{clinic, clinic_skill, learning_goal, seat, skill, user, user_skill};
+use entity::{
+    clinic, clinic_skill, course, course_skill, learning_goal, lesson, seat, skill, user,
+    user_skill,
+};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::context::State;
@@ -114,35 +117,144 @@ impl Loader<ClinicSkills> for AppLoader {
         &self,
         keys: &[ClinicSkills],
     ) -> Result<HashMap<ClinicSkills, Arc<Vec<skill::Model>>>, AppError> {
-        let links = clinic_skill::Entity::find()
+        let links: Vec<(i64, i64)> = clinic_skill::Entity::find()
             .filter(clinic_skill::Column::ClinicId.is_in(keys.iter().map(|k| k.0)))
             .all(&self.state.db)
-            .await?;
+            .await?
+            .into_iter()
+            .map(|l| (l.clinic_id, l.skill_id))
+            .collect();
+        let mut grouped = self.skills_by_owner(&links).await?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))
+            .collect())
+    }
+}
+
+/// The skills a course teaches.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CourseSkills(pub i64);
+
+impl Loader<CourseSkills> for AppLoader {
+    type Value = Arc<Vec<skill::Model>>;
+    type Error = AppError;
+    async fn load(
+        &self,
+        keys: &[CourseSkills],
+    ) -> Result<HashMap<CourseSkills, Arc<Vec<skill::Model>>>, AppError> {
+        let links: Vec<(i64, i64)> = course_skill::Entity::find()
+            .filter(course_skill::Column::CourseId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.state.db)
+            .await?
+            .into_iter()
+            .map(|l| (l.course_id, l.skill_id))
+            .collect();
+        let mut grouped = self.skills_by_owner(&links).await?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))
+            .collect())
+    }
+}
+
+impl AppLoader {
+    /// Skills grouped by owner from (owner, skill) links, each list by name.
+    async fn skills_by_owner(
+        &self,
+        links: &[(i64, i64)],
+    ) -> Result<HashMap<i64, Vec<skill::Model>>, AppError> {
         let skills: HashMap<i64, skill::Model> = skill::Entity::find()
-            .filter(skill::Column::Id.is_in(links.iter().map(|l| l.skill_id)))
-            .order_by_asc(skill::Column::Name)
+            .filter(skill::Column::Id.is_in(links.iter().map(|(_, s)| *s)))
             .all(&self.state.db)
             .await?
             .into_iter()
             .map(|s| (s.id, s))
             .collect();
-        let mut out: HashMap<ClinicSkills, Vec<skill::Model>> =
-            keys.iter().map(|k| (*k, Vec::new())).collect();
-        for link in links {
-            if let (Some(list), Some(skill)) = (
-                out.get_mut(&ClinicSkills(link.clinic_id)),
-                skills.get(&link.skill_id),
-            ) {
-                list.push(skill.clone());
+        let mut out: HashMap<i64, Vec<skill::Model>> = HashMap::new();
+        for (owner, skill_id) in links {
+            if let Some(skill) = skills.get(skill_id) {
+                out.entry(*owner).or_default().push(skill.clone());
             }
         }
-        Ok(out
+        for list in out.values_mut() {
+            list.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        Ok(out)
+    }
+}
+
+/// The course that owns a seat pool.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CourseByPool(pub i64);
+
+impl Loader<CourseByPool> for AppLoader {
+    type Value = course::Model;
+    type Error = AppError;
+    async fn load(
+        &self,
+        keys: &[CourseByPool],
+    ) -> Result<HashMap<CourseByPool, course::Model>, AppError> {
+        let rows = course::Entity::find()
+            .filter(course::Column::SeatPoolId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.state.db)
+            .await?;
+        Ok(rows
             .into_iter()
-            .map(|(k, mut v)| {
-                v.sort_by(|a, b| a.name.cmp(&b.name));
-                (k, Arc::new(v))
-            })
+            .map(|c| (CourseByPool(c.seat_pool_id), c))
             .collect())
+    }
+}
+
+/// A course's lessons, in order.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CourseLessons(pub i64);
+
+impl Loader<CourseLessons> for AppLoader {
+    type Value = Arc<Vec<lesson::Model>>;
+    type Error = AppError;
+    async fn load(
+        &self,
+        keys: &[CourseLessons],
+    ) -> Result<HashMap<CourseLessons, Arc<Vec<lesson::Model>>>, AppError> {
+        let rows = lesson::Entity::find()
+            .filter(lesson::Column::CourseId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(lesson::Column::Position)
+            .order_by_asc(lesson::Column::Id)
+            .all(&self.state.db)
+            .await?;
+        let mut out: HashMap<CourseLessons, Vec<lesson::Model>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            if let Some(list) = out.get_mut(&CourseLessons(row.course_id)) {
+                list.push(row);
+            }
+        }
+        Ok(out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+/// The lessons an enrolment has completed.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Completions(pub i64);
+
+impl Loader<Completions> for AppLoader {
+    type Value = Arc<Vec<i64>>;
+    type Error = AppError;
+    async fn load(
+        &self,
+        keys: &[Completions],
+    ) -> Result<HashMap<Completions, Arc<Vec<i64>>>, AppError> {
+        let seat_ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let rows = crate::service::courses::completed_lessons(&self.state.db, &seat_ids).await?;
+        let mut out: HashMap<Completions, Vec<i64>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (seat_id, lesson_id) in rows {
+            if let Some(list) = out.get_mut(&Completions(seat_id)) {
+                list.push(lesson_id);
+            }
+        }
+        Ok(out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 }
 

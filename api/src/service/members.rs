@@ -90,7 +90,7 @@ pub async fn list(
 }
 
 /// `%text%` in lower case, with LIKE's wildcards in `text` taken literally.
-fn like_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
+pub fn like_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
     let escaped: String = text
         .to_lowercase()
         .chars()

@@ -5,6 +5,8 @@
 
 pub mod calendar;
 pub mod clinics;
+pub mod courses;
+pub mod enrolments;
 pub mod expertise;
 pub mod invitations;
 pub mod members;

@@ -179,6 +179,41 @@ pub async fn release(
     })
 }
 
+/// Finishes a confirmed claim (a completed course): the claim stays live, so
+/// the person cannot claim again, but its seat is freed for the waitlist.
+pub async fn complete(
+    txn: &DatabaseTransaction,
+    seat_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Changed> {
+    let current = seat::Entity::find_by_id(seat_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("seat"))?;
+    lock(txn, current.pool_id).await?;
+    let current = seat::Entity::find_by_id(seat_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("seat"))?;
+    if current.status != SeatStatus::Confirmed {
+        return Ok(Changed {
+            released: Some(current),
+            promoted: Vec::new(),
+        });
+    }
+    let mut active: seat::ActiveModel = current.into();
+    active.status = Set(SeatStatus::Completed);
+    active.completed_at = Set(Some(now));
+    active.updated_at = Set(now);
+    let completed = active.update(txn).await?;
+    adjust_confirmed(txn, completed.pool_id, -1).await?;
+    let promoted = promote(txn, completed.pool_id, now).await?;
+    Ok(Changed {
+        released: Some(completed),
+        promoted,
+    })
+}
+
 /// Rule 4: changes the capacity; raising it promotes from the waitlist,
 /// lowering it bumps nobody.
 pub async fn set_capacity(

@@ -1,6 +1,7 @@
 //! The mutation root, merged from one object per domain.
 
 mod clinics;
+mod courses;
 mod members;
 mod sessions;
 mod skills;
@@ -14,5 +15,6 @@ pub struct MutationRoot(
     sessions::SessionMutation,
     members::MemberMutation,
     clinics::ClinicMutation,
+    courses::CourseMutation,
     skills::SkillMutation,
 );

@@ -1,6 +1,7 @@
 //! The query root, merged from one object per domain.
 
 mod clinics;
+mod courses;
 mod identity;
 mod members;
 mod node;
@@ -14,5 +15,6 @@ pub struct QueryRoot(
     identity::IdentityQuery,
     members::MembersQuery,
     clinics::ClinicsQuery,
+    courses::CoursesQuery,
     node::NodeQuery,
 );

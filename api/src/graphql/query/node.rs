@@ -8,9 +8,12 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::types::{
-    Clinic, ClinicRegistration, Invitation, Node, Organisation, Skill, User,
+    Clinic, ClinicRegistration, Course, Enrolment, Invitation, Lesson, Node, Organisation, Skill,
+    User,
 };
-use crate::service::{clinics, invitations, organisations, registrations, skills, users};
+use crate::service::{
+    clinics, courses, enrolments, invitations, organisations, registrations, skills, users,
+};
 
 /// Most ids one `nodes` call accepts.
 const MAX_NODES: usize = 100;
@@ -68,6 +71,15 @@ async fn load(state: &AppState, actor: &Actor, id: &ID) -> AppResult<Option<Node
         Kind::ClinicRegistration => registrations::get(state, actor, raw)
             .await
             .map(|(seat, _)| Node::ClinicRegistration(ClinicRegistration(seat))),
+        Kind::Course => courses::get(state, actor, raw)
+            .await
+            .map(|c| Node::Course(Course(c))),
+        Kind::Lesson => courses::get_lesson(&state.db, actor, raw)
+            .await
+            .map(|(l, _)| Node::Lesson(Lesson(l))),
+        Kind::Enrolment => enrolments::get(state, actor, raw)
+            .await
+            .map(|(seat, _)| Node::Enrolment(Enrolment(seat))),
     };
     match found {
         Ok(node) => Ok(Some(node)),

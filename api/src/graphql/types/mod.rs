@@ -1,6 +1,7 @@
 //! GraphQL object types: thin wrappers over entity models.
 
 pub mod clinic;
+pub mod course;
 pub mod expertise;
 pub mod invitation;
 pub mod node;
@@ -10,6 +11,7 @@ pub mod skill;
 pub mod user;
 
 pub use clinic::{Clinic, ClinicRegistration, ClinicStatus, RegistrationStatus};
+pub use course::{Course, CourseStatus, Enrolment, Lesson};
 pub use expertise::{SkillMap, UserSkill};
 pub use invitation::Invitation;
 pub use node::Node;

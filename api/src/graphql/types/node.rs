@@ -2,7 +2,9 @@
 
 use async_graphql::{ID, Interface};
 
-use super::{Clinic, ClinicRegistration, Invitation, Organisation, Skill, User};
+use super::{
+    Clinic, ClinicRegistration, Course, Enrolment, Invitation, Lesson, Organisation, Skill, User,
+};
 
 /// Any object with a global id; `node(id)` and `nodes(ids)` resolve them.
 #[derive(Interface)]
@@ -14,4 +16,7 @@ pub enum Node {
     Skill(Skill),
     Clinic(Clinic),
     ClinicRegistration(ClinicRegistration),
+    Course(Course),
+    Lesson(Lesson),
+    Enrolment(Enrolment),
 }

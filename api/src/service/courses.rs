@@ -1,0 +1,551 @@
+//! Courses and their lessons: drafting, publishing, archiving, ordering.
+//!
+//! Adding a lesson later leaves COMPLETED enrolments completed (they finished
+//! the course as it was) and lowers the progress of the others; removing a
+//! lesson completes any enrolment that has now done every remaining lesson.
+
+use std::collections::HashSet;
+
+use entity::{CourseStatus, SeatStatus, course, course_skill, lesson, lesson_completion, seat};
+use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseTransaction, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use super::{enrolments, paging, seats, skills};
+use crate::auth::{Actor, permissions};
+use crate::context::AppState;
+use crate::db;
+use crate::domain::paging::{PageRequest, Paged};
+use crate::domain::text;
+use crate::error::{AppError, AppResult};
+
+/// Longest lesson body (Markdown), in characters.
+pub const MAX_BODY_CHARS: usize = 20_000;
+
+/// A course's editable fields; `None` leaves a field unchanged, and for
+/// `capacity` `Some(None)` means unlimited.
+#[derive(Debug, Clone, Default)]
+pub struct CourseInput {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub skill_ids: Option<Vec<i64>>,
+    pub capacity: Option<Option<i32>>,
+}
+
+/// A lesson's editable fields.
+#[derive(Debug, Clone, Default)]
+pub struct LessonInput {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub estimated_minutes: Option<i32>,
+}
+
+/// Which courses to list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub skill_id: Option<i64>,
+    pub status: Option<CourseStatus>,
+    /// Part of the title or summary, any case.
+    pub search: Option<String>,
+}
+
+fn check_capacity(capacity: Option<i32>) -> AppResult<Option<i32>> {
+    match capacity {
+        Some(c) if !(1..=10_000).contains(&c) => Err(AppError::field(
+            "capacity",
+            "capacity must be between 1 and 10000, or null for unlimited",
+        )),
+        other => Ok(other),
+    }
+}
+
+/// Creates a draft course (ADMIN).
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    input: CourseInput,
+) -> AppResult<course::Model> {
+    permissions::require_admin(actor)?;
+    let title = text::required(input.title.as_deref().unwrap_or(""), "title", 200, false)?;
+    let summary = text::optional(
+        input.summary.as_deref().unwrap_or(""),
+        "summary",
+        5000,
+        true,
+    )?;
+    let capacity = check_capacity(input.capacity.flatten())?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let skill_ids = skills::require_visible(
+        &txn,
+        actor.organisation_id,
+        &input.skill_ids.unwrap_or_default(),
+        "skillIds",
+    )
+    .await?;
+    let pool = seats::create_pool(&txn, actor.organisation_id, capacity, now).await?;
+    let created = course::ActiveModel {
+        organisation_id: Set(actor.organisation_id),
+        seat_pool_id: Set(pool.id),
+        title: Set(title),
+        summary: Set(summary),
+        status: Set(CourseStatus::Draft),
+        created_by: Set(Some(actor.user_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    set_skills(&txn, created.id, &skill_ids).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Changes a course (ADMIN); a capacity change follows seat rule 4.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    course_id: i64,
+    input: CourseInput,
+) -> AppResult<course::Model> {
+    permissions::require_admin(actor)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let current = get_in(&txn, actor, course_id).await?;
+    let title = text::required(
+        input.title.as_deref().unwrap_or(&current.title),
+        "title",
+        200,
+        false,
+    )?;
+    let summary = text::optional(
+        input.summary.as_deref().unwrap_or(&current.summary),
+        "summary",
+        5000,
+        true,
+    )?;
+    if let Some(skill_ids) = &input.skill_ids {
+        let skill_ids =
+            skills::require_visible(&txn, actor.organisation_id, skill_ids, "skillIds").await?;
+        course_skill::Entity::delete_many()
+            .filter(course_skill::Column::CourseId.eq(current.id))
+            .exec(&txn)
+            .await?;
+        set_skills(&txn, current.id, &skill_ids).await?;
+    }
+    if let Some(capacity) = input.capacity {
+        let changed =
+            seats::set_capacity(&txn, current.seat_pool_id, check_capacity(capacity)?, now).await?;
+        enrolments::notify_promoted(&txn, &current, &changed.promoted, now).await?;
+    }
+    let mut active: course::ActiveModel = current.into();
+    active.title = Set(title);
+    active.summary = Set(summary);
+    active.updated_at = Set(now);
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Moves a course along DRAFT → PUBLISHED → ARCHIVED (ADMIN); any other move is `CONFLICT`.
+pub async fn transition(
+    state: &AppState,
+    actor: &Actor,
+    course_id: i64,
+    to: CourseStatus,
+) -> AppResult<course::Model> {
+    permissions::require_admin(actor)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let current = get_in(&txn, actor, course_id).await?;
+    match (current.status, to) {
+        (CourseStatus::Draft, CourseStatus::Published) => {
+            let lessons = lesson::Entity::find()
+                .filter(lesson::Column::CourseId.eq(current.id))
+                .count(&txn)
+                .await?;
+            if lessons == 0 {
+                return Err(AppError::Conflict(
+                    "a course needs at least one lesson to be published".into(),
+                ));
+            }
+        }
+        (CourseStatus::Draft | CourseStatus::Published, CourseStatus::Archived) => {}
+        (from, to) => {
+            return Err(AppError::Conflict(format!(
+                "a {} course cannot become {}",
+                status_word(from),
+                status_word(to)
+            )));
+        }
+    }
+    let mut active: course::ActiveModel = current.into();
+    active.status = Set(to);
+    active.updated_at = Set(now);
+    match to {
+        CourseStatus::Published => active.published_at = Set(Some(now)),
+        CourseStatus::Archived => active.archived_at = Set(Some(now)),
+        CourseStatus::Draft => {}
+    }
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+fn status_word(status: CourseStatus) -> &'static str {
+    match status {
+        CourseStatus::Draft => "draft",
+        CourseStatus::Published => "published",
+        CourseStatus::Archived => "archived",
+    }
+}
+
+/// Whether the actor may see a course: admins see all; members see published
+/// ones, and archived ones they are or were enrolled in.
+async fn visible(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    course: &course::Model,
+) -> AppResult<bool> {
+    if actor.is_admin() || course.status == CourseStatus::Published {
+        return Ok(true);
+    }
+    if course.status == CourseStatus::Archived {
+        return Ok(seats::live_claim(conn, course.seat_pool_id, actor.user_id)
+            .await?
+            .is_some());
+    }
+    Ok(false)
+}
+
+/// A course the actor may see, or `NOT_FOUND`.
+pub async fn get(state: &AppState, actor: &Actor, course_id: i64) -> AppResult<course::Model> {
+    get_visible(&state.db, actor, course_id).await
+}
+
+/// Like [`get`], on any connection.
+pub async fn get_visible(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    course_id: i64,
+) -> AppResult<course::Model> {
+    let course = get_in(conn, actor, course_id).await?;
+    if visible(conn, actor, &course).await? {
+        Ok(course)
+    } else {
+        Err(AppError::NotFound("course"))
+    }
+}
+
+/// A course of the actor's organisation whatever its state (for admins' changes).
+async fn get_in(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    course_id: i64,
+) -> AppResult<course::Model> {
+    let course = course::Entity::find_by_id(course_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("course"))?;
+    permissions::require_same_organisation(actor, course.organisation_id, "course")?;
+    Ok(course)
+}
+
+/// Courses the actor may see, newest first by id order.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: Filter,
+    page: &PageRequest,
+) -> AppResult<Paged<course::Model>> {
+    let mut select =
+        course::Entity::find().filter(course::Column::OrganisationId.eq(actor.organisation_id));
+    if !actor.is_admin() {
+        let mine = Query::select()
+            .column(seat::Column::PoolId)
+            .from(seat::Entity)
+            .and_where(seat::Column::UserId.eq(actor.user_id))
+            .and_where(seat::Column::Status.is_in(seats::LIVE))
+            .to_owned();
+        select = select.filter(
+            Condition::any()
+                .add(course::Column::Status.eq(CourseStatus::Published))
+                .add(
+                    Condition::all()
+                        .add(course::Column::Status.eq(CourseStatus::Archived))
+                        .add(course::Column::SeatPoolId.in_subquery(mine)),
+                ),
+        );
+    }
+    if let Some(status) = filter.status {
+        select = select.filter(course::Column::Status.eq(status));
+    }
+    if let Some(skill_id) = filter.skill_id {
+        select = select.filter(
+            course::Column::Id.in_subquery(
+                Query::select()
+                    .column(course_skill::Column::CourseId)
+                    .from(course_skill::Entity)
+                    .and_where(course_skill::Column::SkillId.eq(skill_id))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if search.chars().count() > 100 {
+            return Err(AppError::field(
+                "search",
+                "search must be at most 100 characters",
+            ));
+        }
+        let pattern = super::members::like_pattern(search);
+        let lower =
+            |column: course::Column| Expr::expr(Func::lower(Expr::col((course::Entity, column))));
+        select = select.filter(
+            Condition::any()
+                .add(lower(course::Column::Title).like(pattern.clone()))
+                .add(lower(course::Column::Summary).like(pattern)),
+        );
+    }
+    paging::fetch(&state.db, select, course::Column::Id, page).await
+}
+
+/// The lessons of a course, in order.
+pub async fn lessons(conn: &impl ConnectionTrait, course_id: i64) -> AppResult<Vec<lesson::Model>> {
+    Ok(lesson::Entity::find()
+        .filter(lesson::Column::CourseId.eq(course_id))
+        .order_by_asc(lesson::Column::Position)
+        .order_by_asc(lesson::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+fn lesson_fields(
+    input: &LessonInput,
+    current: Option<&lesson::Model>,
+) -> AppResult<(String, String, i32)> {
+    let title = text::required(
+        input
+            .title
+            .as_deref()
+            .or(current.map(|l| l.title.as_str()))
+            .unwrap_or(""),
+        "title",
+        200,
+        false,
+    )?;
+    let body = text::optional(
+        input
+            .body
+            .as_deref()
+            .or(current.map(|l| l.body.as_str()))
+            .unwrap_or(""),
+        "body",
+        MAX_BODY_CHARS,
+        true,
+    )?;
+    let minutes = input
+        .estimated_minutes
+        .or(current.map(|l| l.estimated_minutes))
+        .ok_or_else(|| AppError::field("estimatedMinutes", "estimatedMinutes is required"))?;
+    if !(1..=1440).contains(&minutes) {
+        return Err(AppError::field(
+            "estimatedMinutes",
+            "estimatedMinutes must be between 1 and 1440",
+        ));
+    }
+    Ok((title, body, minutes))
+}
+
+/// Adds a lesson at the end of a course (ADMIN).
+pub async fn add_lesson(
+    state: &AppState,
+    actor: &Actor,
+    course_id: i64,
+    input: LessonInput,
+) -> AppResult<lesson::Model> {
+    permissions::require_admin(actor)?;
+    let (title, body, minutes) = lesson_fields(&input, None)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let course = get_in(&txn, actor, course_id).await?;
+    if course.status == CourseStatus::Archived {
+        return Err(AppError::Conflict(
+            "an archived course cannot change".into(),
+        ));
+    }
+    let last: Option<i32> = lesson::Entity::find()
+        .select_only()
+        .column_as(lesson::Column::Position.max(), "max")
+        .filter(lesson::Column::CourseId.eq(course.id))
+        .into_tuple::<Option<i32>>()
+        .one(&txn)
+        .await?
+        .flatten();
+    let created = lesson::ActiveModel {
+        course_id: Set(course.id),
+        position: Set(last.map_or(1, |p| p + 1)),
+        title: Set(title),
+        body: Set(body),
+        estimated_minutes: Set(minutes),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// A lesson of a course the actor may see, with the course.
+pub async fn get_lesson(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    lesson_id: i64,
+) -> AppResult<(lesson::Model, course::Model)> {
+    let lesson = lesson::Entity::find_by_id(lesson_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("lesson"))?;
+    let course = get_visible(conn, actor, lesson.course_id)
+        .await
+        .map_err(|_| AppError::NotFound("lesson"))?;
+    Ok((lesson, course))
+}
+
+/// Changes a lesson (ADMIN).
+pub async fn update_lesson(
+    state: &AppState,
+    actor: &Actor,
+    lesson_id: i64,
+    input: LessonInput,
+) -> AppResult<lesson::Model> {
+    permissions::require_admin(actor)?;
+    let txn = db::begin_write(&state.db).await?;
+    let (current, _) = get_lesson(&txn, actor, lesson_id).await?;
+    let (title, body, minutes) = lesson_fields(&input, Some(&current))?;
+    let mut active: lesson::ActiveModel = current.into();
+    active.title = Set(title);
+    active.body = Set(body);
+    active.estimated_minutes = Set(minutes);
+    active.updated_at = Set(state.clock.now());
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Removes a lesson (ADMIN); enrolments that have now done every remaining
+/// lesson are completed. Returns the course.
+pub async fn remove_lesson(
+    state: &AppState,
+    actor: &Actor,
+    lesson_id: i64,
+) -> AppResult<course::Model> {
+    permissions::require_admin(actor)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let (lesson, course) = get_lesson(&txn, actor, lesson_id).await?;
+    lesson::Entity::delete_by_id(lesson.id).exec(&txn).await?;
+    let remaining = lessons(&txn, course.id).await?;
+    if !remaining.is_empty() {
+        let enrolled = seat::Entity::find()
+            .filter(seat::Column::PoolId.eq(course.seat_pool_id))
+            .filter(seat::Column::Status.eq(SeatStatus::Confirmed))
+            .all(&txn)
+            .await?;
+        for enrolment in enrolled {
+            if enrolments::done_all(&txn, enrolment.id, &remaining).await? {
+                let changed = seats::complete(&txn, enrolment.id, now).await?;
+                enrolments::notify_promoted(&txn, &course, &changed.promoted, now).await?;
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(course)
+}
+
+/// Puts a course's lessons in the given order (ADMIN); the list must hold
+/// exactly the course's lessons, each once. Returns the course.
+pub async fn reorder_lessons(
+    state: &AppState,
+    actor: &Actor,
+    course_id: i64,
+    lesson_ids: &[i64],
+) -> AppResult<course::Model> {
+    permissions::require_admin(actor)?;
+    let txn = db::begin_write(&state.db).await?;
+    let course = get_in(&txn, actor, course_id).await?;
+    let current: HashSet<i64> = lessons(&txn, course.id)
+        .await?
+        .into_iter()
+        .map(|l| l.id)
+        .collect();
+    let given: HashSet<i64> = lesson_ids.iter().copied().collect();
+    if given.len() != lesson_ids.len() || given != current {
+        return Err(AppError::field(
+            "lessonIds",
+            "give every lesson of the course exactly once",
+        ));
+    }
+    for (index, id) in lesson_ids.iter().enumerate() {
+        lesson::Entity::update_many()
+            .col_expr(
+                lesson::Column::Position,
+                Expr::value(i32::try_from(index + 1).unwrap_or(i32::MAX)),
+            )
+            .filter(lesson::Column::Id.eq(*id))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(course)
+}
+
+/// The course whose seats are in `pool_id`.
+pub async fn by_pool(
+    conn: &impl ConnectionTrait,
+    pool_id: i64,
+) -> AppResult<Option<course::Model>> {
+    Ok(course::Entity::find()
+        .filter(course::Column::SeatPoolId.eq(pool_id))
+        .one(conn)
+        .await?)
+}
+
+async fn set_skills(txn: &DatabaseTransaction, course_id: i64, skill_ids: &[i64]) -> AppResult<()> {
+    if skill_ids.is_empty() {
+        return Ok(());
+    }
+    course_skill::Entity::insert_many(skill_ids.iter().map(|skill_id| course_skill::ActiveModel {
+        course_id: Set(course_id),
+        skill_id: Set(*skill_id),
+    }))
+    .exec(txn)
+    .await?;
+    Ok(())
+}
+
+/// Lessons completed by each enrolment, for progress.
+pub async fn completed_lessons(
+    conn: &impl ConnectionTrait,
+    seat_ids: &[i64],
+) -> AppResult<Vec<(i64, i64)>> {
+    Ok(lesson_completion::Entity::find()
+        .select_only()
+        .column(lesson_completion::Column::SeatId)
+        .column(lesson_completion::Column::LessonId)
+        .filter(lesson_completion::Column::SeatId.is_in(seat_ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}

@@ -1,0 +1,163 @@
+//! Enrolling in courses and completing lessons. Seats come from the same
+//! engine as clinic registrations.
+
+use chrono::{DateTime, Utc};
+use entity::{CourseStatus, SeatStatus, course, lesson, lesson_completion, seat};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use super::notifications::{self, Kind};
+use super::{courses, seats};
+use crate::auth::{Actor, permissions};
+use crate::context::AppState;
+use crate::db;
+use crate::error::{AppError, AppResult};
+
+/// Enrols the actor in a published course (seat rules 1 and 2).
+pub async fn enrol(state: &AppState, actor: &Actor, course_id: i64) -> AppResult<seat::Model> {
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let course = courses::get_visible(&txn, actor, course_id).await?;
+    if course.status != CourseStatus::Published {
+        return Err(AppError::Conflict(
+            "only a published course takes enrolments".into(),
+        ));
+    }
+    let claimed = seats::claim(&txn, course.seat_pool_id, actor.user_id, now).await?;
+    txn.commit().await?;
+    Ok(claimed.seat)
+}
+
+/// Cancels an enrolment (its holder or an admin); a freed seat goes to the
+/// first on the waitlist. A completed enrolment stays completed.
+pub async fn cancel(state: &AppState, actor: &Actor, enrolment_id: i64) -> AppResult<seat::Model> {
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let (enrolment, course) = load(&txn, actor, enrolment_id).await?;
+    if enrolment.user_id != actor.user_id {
+        permissions::require_admin(actor)?;
+    }
+    if enrolment.status == SeatStatus::Completed {
+        return Err(AppError::Conflict(
+            "a completed enrolment cannot be cancelled".into(),
+        ));
+    }
+    let changed = seats::release(&txn, enrolment.id, now).await?;
+    notify_promoted(&txn, &course, &changed.promoted, now).await?;
+    txn.commit().await?;
+    changed.released.ok_or(AppError::NotFound("enrolment"))
+}
+
+/// Marks a lesson done for the actor's confirmed enrolment; the enrolment is
+/// COMPLETED when every lesson is done.
+pub async fn complete_lesson(
+    state: &AppState,
+    actor: &Actor,
+    lesson_id: i64,
+) -> AppResult<seat::Model> {
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let (lesson, course) = courses::get_lesson(&txn, actor, lesson_id).await?;
+    let enrolment = seats::live_claim(&txn, course.seat_pool_id, actor.user_id)
+        .await?
+        .ok_or_else(|| AppError::Conflict("enrol in the course first".into()))?;
+    match enrolment.status {
+        SeatStatus::Completed => {
+            txn.commit().await?;
+            return Ok(enrolment);
+        }
+        SeatStatus::Waitlisted => {
+            return Err(AppError::Conflict("you are still on the waitlist".into()));
+        }
+        _ => {}
+    }
+    lesson_completion::Entity::insert(lesson_completion::ActiveModel {
+        seat_id: Set(enrolment.id),
+        lesson_id: Set(lesson.id),
+        completed_at: Set(now),
+    })
+    .on_conflict_do_nothing_on([
+        lesson_completion::Column::SeatId,
+        lesson_completion::Column::LessonId,
+    ])
+    .exec(&txn)
+    .await?;
+    let all = courses::lessons(&txn, course.id).await?;
+    let result = if done_all(&txn, enrolment.id, &all).await? {
+        let changed = seats::complete(&txn, enrolment.id, now).await?;
+        notify_promoted(&txn, &course, &changed.promoted, now).await?;
+        changed.released.ok_or(AppError::NotFound("enrolment"))?
+    } else {
+        enrolment
+    };
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// Whether an enrolment has completed every one of `lessons`.
+pub async fn done_all(
+    conn: &impl ConnectionTrait,
+    seat_id: i64,
+    lessons: &[lesson::Model],
+) -> AppResult<bool> {
+    let done: std::collections::HashSet<i64> = courses::completed_lessons(conn, &[seat_id])
+        .await?
+        .into_iter()
+        .map(|(_, lesson)| lesson)
+        .collect();
+    Ok(!lessons.is_empty() && lessons.iter().all(|l| done.contains(&l.id)))
+}
+
+/// An enrolment the actor may see (their own, or any for an admin), with its course.
+pub async fn get(
+    state: &AppState,
+    actor: &Actor,
+    enrolment_id: i64,
+) -> AppResult<(seat::Model, course::Model)> {
+    load(&state.db, actor, enrolment_id).await
+}
+
+async fn load(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    enrolment_id: i64,
+) -> AppResult<(seat::Model, course::Model)> {
+    let missing = || AppError::NotFound("enrolment");
+    let enrolment = seat::Entity::find_by_id(enrolment_id)
+        .one(conn)
+        .await?
+        .ok_or_else(missing)?;
+    let course = courses::by_pool(conn, enrolment.pool_id)
+        .await?
+        .ok_or_else(missing)?;
+    if course.organisation_id != actor.organisation_id
+        || (enrolment.user_id != actor.user_id && !actor.is_admin())
+    {
+        return Err(missing());
+    }
+    Ok((enrolment, course))
+}
+
+/// Tells each promoted person they now have a place in the course.
+pub async fn notify_promoted(
+    conn: &impl ConnectionTrait,
+    course: &course::Model,
+    promoted: &[seat::Model],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    for seat in promoted {
+        notifications::notify(
+            conn,
+            notifications::New {
+                organisation_id: course.organisation_id,
+                user_id: seat.user_id,
+                kind: Kind::WaitlistPromoted,
+                message: format!("You have a place in the course \"{}\"", course.title),
+                subject: Some(("Enrolment", seat.id)),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
