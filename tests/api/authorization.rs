@@ -62,6 +62,14 @@ pub struct Fixture {
     pub draft_course: String,
     /// A course only the archive row touches.
     pub archivable_course: String,
+    /// The catalogue's LinkedIn skill.
+    pub linkedin: String,
+    /// The member's own mentoring request.
+    pub member_request: String,
+    /// Pairings where the member mentors: proposed, active, and active (for cancel).
+    pub proposed_pairing: String,
+    pub active_pairing: String,
+    pub cancellable_pairing: String,
 }
 
 impl Fixture {
@@ -377,6 +385,104 @@ pub fn rows() -> Vec<Row> {
             expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
         },
         Row {
+            operation: "upsertMentorProfile",
+            document: "mutation { upsertMentorProfile(input: {maxMentees: 5, acceptingMentees: true}) { maxMentees } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "requestMentoring",
+            document: "mutation($id: ID!) { requestMentoring(input: {skillIds: [$id]}) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.linkedin}) }),
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "myMentoringRequests",
+            document: "{ myMentoringRequests { totalCount } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "mentoringRequestsICanHelpWith",
+            document: "{ mentoringRequestsICanHelpWith { totalCount } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "mentoringRequests",
+            document: "{ mentoringRequests { totalCount } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "myPairings",
+            document: "{ myPairings { id } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "mentorSuggestions",
+            document: "query($id: ID!) { mentorSuggestions(requestId: $id) { score } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.member_request}) }),
+            // The learner and admins only.
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+        },
+        Row {
+            operation: "proposePairing",
+            document: "mutation($r: ID!, $m: ID!) { proposePairing(input: {requestId: $r, mentorId: $m}) { id } }",
+            vars: |_, f, who| {
+                Box::pin(async move {
+                    let mentor = if who == Who::Admin { &f.admin.user_id } else { &f.target.user_id };
+                    json!({"r": f.member_request, "m": mentor})
+                })
+            },
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+        },
+        Row {
+            operation: "withdrawMentoringRequest",
+            document: "mutation($id: ID!) { withdrawMentoringRequest(id: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.member_request}) }),
+            // Only the learner withdraws.
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN],
+        },
+        Row {
+            operation: "respondToPairing",
+            document: "mutation($id: ID!) { respondToPairing(pairingId: $id, accept: true) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.proposed_pairing}) }),
+            // Only the mentor (here: the member) responds; an admin gets FORBIDDEN.
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN],
+        },
+        Row {
+            operation: "logMentoringSession",
+            document: "mutation($id: ID!) { logMentoringSession(pairingId: $id, input: {heldAt: \"2026-11-27T10:00:00Z\", minutes: 30}) { minutes } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.active_pairing}) }),
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN],
+        },
+        Row {
+            operation: "leaveFeedback",
+            document: "mutation($id: ID!) { leaveFeedback(pairingId: $id, input: {rating: 5}) { rating } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.active_pairing}) }),
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN],
+        },
+        Row {
+            operation: "completePairing",
+            document: "mutation($id: ID!) { completePairing(id: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.active_pairing}) }),
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN],
+        },
+        Row {
+            operation: "cancelPairing",
+            document: "mutation($id: ID!) { cancelPairing(id: $id, reason: \"x\") { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.cancellable_pairing}) }),
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN],
+        },
+        Row {
+            operation: "autoMatch",
+            document: "mutation { autoMatch(dryRun: true) { totalScore } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+        },
+        Row {
             operation: "deactivateMember",
             document: "mutation($id: ID!) { deactivateMember(userId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),
@@ -492,6 +598,66 @@ async fn every_role_gets_exactly_what_its_row_says() {
     let draft_course = new_course("Draft").await;
     add_lesson(draft_course.clone()).await;
     let archivable_course = new_course("Archivable").await;
+    // Mentoring: the member, the target and the admin mentor LinkedIn; three
+    // more learners propose the member as their mentor.
+    let skills = app
+        .gql("{ skills { id key } }", json!({}), admin.token())
+        .await;
+    let linkedin = skills["data"]["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "linkedin")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for who in [&member, &target, &admin] {
+        app.gql(
+            "mutation($id: ID!) { setMySkill(input: {skillId: $id, level: 5}) { id } }",
+            json!({"id": linkedin}),
+            who.token(),
+        )
+        .await;
+        app.gql("mutation { upsertMentorProfile(input: {maxMentees: 5, acceptingMentees: true}) { maxMentees } }", json!({}), who.token())
+            .await;
+    }
+    const REQUEST: &str =
+        "mutation($id: ID!) { requestMentoring(input: {skillIds: [$id]}) { id } }";
+    const PROPOSE: &str = "mutation($r: ID!, $m: ID!) { proposePairing(input: {requestId: $r, mentorId: $m}) { id } }";
+    let member_request = app
+        .gql(REQUEST, json!({"id": linkedin}), member.token())
+        .await["data"]["requestMentoring"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut member_mentors = Vec::new();
+    for learner in app.bulk_members(&admin, 3).await {
+        let request = app
+            .gql(REQUEST, json!({"id": linkedin}), learner.token())
+            .await;
+        let proposed = app
+            .gql(
+                PROPOSE,
+                json!({"r": request["data"]["requestMentoring"]["id"], "m": member.user_id}),
+                learner.token(),
+            )
+            .await;
+        member_mentors.push(
+            proposed["data"]["proposePairing"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    for pairing in &member_mentors[1..] {
+        app.gql(
+            "mutation($id: ID!) { respondToPairing(pairingId: $id, accept: true) { id } }",
+            json!({"id": pairing}),
+            member.token(),
+        )
+        .await;
+    }
     // The first clinic has started; every token is still valid.
     app.clock.advance(chrono::Duration::minutes(6));
     let id_of = |body: &Value| {
@@ -513,6 +679,11 @@ async fn every_role_gets_exactly_what_its_row_says() {
             .as_str()
             .unwrap()
             .to_owned(),
+        linkedin,
+        member_request,
+        proposed_pairing: member_mentors[0].clone(),
+        active_pairing: member_mentors[1].clone(),
+        cancellable_pairing: member_mentors[2].clone(),
         course,
         lessons,
         enrolment,

@@ -11,6 +11,7 @@ mod courses;
 mod expertise;
 mod http_transport;
 mod members;
+mod mentoring;
 mod migrations;
 mod query_limits;
 mod schema_file;

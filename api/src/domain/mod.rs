@@ -4,6 +4,8 @@
 pub mod clinics;
 pub mod email;
 pub mod expertise;
+pub mod matching;
+pub mod mentoring;
 pub mod paging;
 pub mod password;
 pub mod recurrence;

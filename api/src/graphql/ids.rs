@@ -19,10 +19,14 @@ pub enum Kind {
     Course,
     Lesson,
     Enrolment,
+    MentoringRequest,
+    Pairing,
 }
 
 impl Kind {
-    const ALL: [Kind; 9] = [
+    const ALL: [Kind; 11] = [
+        Kind::MentoringRequest,
+        Kind::Pairing,
         Kind::Course,
         Kind::Lesson,
         Kind::Enrolment,
@@ -46,6 +50,8 @@ impl Kind {
             Kind::Course => "Course",
             Kind::Lesson => "Lesson",
             Kind::Enrolment => "Enrolment",
+            Kind::MentoringRequest => "MentoringRequest",
+            Kind::Pairing => "Pairing",
         }
     }
 }
@@ -102,6 +108,8 @@ fn kind_noun(kind: Kind) -> &'static str {
         Kind::Course => "course",
         Kind::Lesson => "lesson",
         Kind::Enrolment => "enrolment",
+        Kind::MentoringRequest => "mentoring request",
+        Kind::Pairing => "pairing",
     }
 }
 

@@ -416,3 +416,91 @@ impl Loader<UserGoals> for AppLoader {
             .collect())
     }
 }
+
+/// A member's mentor profile.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProfileOf(pub i64);
+
+impl Loader<ProfileOf> for AppLoader {
+    type Value = entity::mentor_profile::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[ProfileOf]) -> Result<HashMap<ProfileOf, Self::Value>, AppError> {
+        let rows = entity::mentor_profile::Entity::find()
+            .filter(entity::mentor_profile::Column::UserId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.state.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|p| (ProfileOf(p.user_id), p))
+            .collect())
+    }
+}
+
+/// The skills a mentoring request asks for.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequestSkills(pub i64);
+
+impl Loader<RequestSkills> for AppLoader {
+    type Value = Arc<Vec<skill::Model>>;
+    type Error = AppError;
+    async fn load(
+        &self,
+        keys: &[RequestSkills],
+    ) -> Result<HashMap<RequestSkills, Self::Value>, AppError> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let links: Vec<(i64, i64)> =
+            crate::service::mentoring::requested_skills(&self.state.db, &ids)
+                .await?
+                .into_iter()
+                .flat_map(|(request, skills)| skills.into_iter().map(move |s| (request, s)))
+                .collect();
+        let mut grouped = self.skills_by_owner(&links).await?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))
+            .collect())
+    }
+}
+
+/// The pairings of a mentoring request.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequestPairings(pub i64);
+
+impl Loader<RequestPairings> for AppLoader {
+    type Value = Arc<Vec<entity::pairing::Model>>;
+    type Error = AppError;
+    async fn load(
+        &self,
+        keys: &[RequestPairings],
+    ) -> Result<HashMap<RequestPairings, Self::Value>, AppError> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let rows = crate::service::pairings::of_requests(&self.state.db, &ids).await?;
+        let mut out: HashMap<RequestPairings, Vec<entity::pairing::Model>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            if let Some(list) = out.get_mut(&RequestPairings(row.request_id)) {
+                list.push(row);
+            }
+        }
+        Ok(out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+/// A mentoring request by id.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequestById(pub i64);
+
+impl Loader<RequestById> for AppLoader {
+    type Value = entity::mentoring_request::Model;
+    type Error = AppError;
+    async fn load(
+        &self,
+        keys: &[RequestById],
+    ) -> Result<HashMap<RequestById, Self::Value>, AppError> {
+        let rows = entity::mentoring_request::Entity::find()
+            .filter(entity::mentoring_request::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.state.db)
+            .await?;
+        Ok(rows.into_iter().map(|r| (RequestById(r.id), r)).collect())
+    }
+}

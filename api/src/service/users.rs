@@ -16,3 +16,17 @@ pub async fn get(state: &AppState, actor: &Actor, user_id: i64) -> AppResult<use
     permissions::require_same_organisation(actor, user.organisation_id, "user")?;
     Ok(user)
 }
+
+/// Like [`get`], on any connection.
+pub async fn get_in(
+    conn: &impl sea_orm::ConnectionTrait,
+    actor: &Actor,
+    user_id: i64,
+) -> AppResult<user::Model> {
+    let user = user::Entity::find_by_id(user_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    permissions::require_same_organisation(actor, user.organisation_id, "user")?;
+    Ok(user)
+}

@@ -3,6 +3,7 @@
 mod clinics;
 mod courses;
 mod members;
+mod mentoring;
 mod sessions;
 mod skills;
 
@@ -16,5 +17,6 @@ pub struct MutationRoot(
     members::MemberMutation,
     clinics::ClinicMutation,
     courses::CourseMutation,
+    mentoring::MentoringMutation,
     skills::SkillMutation,
 );

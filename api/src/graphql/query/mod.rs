@@ -4,6 +4,7 @@ mod clinics;
 mod courses;
 mod identity;
 mod members;
+mod mentoring;
 mod node;
 
 use async_graphql::MergedObject;
@@ -16,5 +17,6 @@ pub struct QueryRoot(
     members::MembersQuery,
     clinics::ClinicsQuery,
     courses::CoursesQuery,
+    mentoring::MentoringQuery,
     node::NodeQuery,
 );

@@ -8,11 +8,12 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::types::{
-    Clinic, ClinicRegistration, Course, Enrolment, Invitation, Lesson, Node, Organisation, Skill,
-    User,
+    Clinic, ClinicRegistration, Course, Enrolment, Invitation, Lesson, MentoringRequest, Node,
+    Organisation, Pairing, Skill, User,
 };
 use crate::service::{
-    clinics, courses, enrolments, invitations, organisations, registrations, skills, users,
+    clinics, courses, enrolments, invitations, mentoring, organisations, pairings, registrations,
+    skills, users,
 };
 
 /// Most ids one `nodes` call accepts.
@@ -80,6 +81,12 @@ async fn load(state: &AppState, actor: &Actor, id: &ID) -> AppResult<Option<Node
         Kind::Enrolment => enrolments::get(state, actor, raw)
             .await
             .map(|(seat, _)| Node::Enrolment(Enrolment(seat))),
+        Kind::MentoringRequest => mentoring::get(state, actor, raw)
+            .await
+            .map(|r| Node::MentoringRequest(MentoringRequest(r))),
+        Kind::Pairing => pairings::get(state, actor, raw)
+            .await
+            .map(|p| Node::Pairing(Pairing(p))),
     };
     match found {
         Ok(node) => Ok(Some(node)),

@@ -4,6 +4,7 @@ pub mod clinic;
 pub mod course;
 pub mod expertise;
 pub mod invitation;
+pub mod mentoring;
 pub mod node;
 pub mod organisation;
 pub mod session;
@@ -14,6 +15,11 @@ pub use clinic::{Clinic, ClinicRegistration, ClinicStatus, RegistrationStatus};
 pub use course::{Course, CourseStatus, Enrolment, Lesson};
 pub use expertise::{SkillMap, UserSkill};
 pub use invitation::Invitation;
+pub use mentoring::Feedback;
+pub use mentoring::{
+    AutoMatchResult, MatchedPairing, MentorProfile, MentorSuggestion, MentoringRequest,
+    MentoringSession, Pairing, RequestStatus,
+};
 pub use node::Node;
 pub use organisation::Organisation;
 pub use session::AuthPayload;

@@ -3,7 +3,8 @@
 use async_graphql::{ID, Interface};
 
 use super::{
-    Clinic, ClinicRegistration, Course, Enrolment, Invitation, Lesson, Organisation, Skill, User,
+    Clinic, ClinicRegistration, Course, Enrolment, Invitation, Lesson, MentoringRequest,
+    Organisation, Pairing, Skill, User,
 };
 
 /// Any object with a global id; `node(id)` and `nodes(ids)` resolve them.
@@ -19,4 +20,6 @@ pub enum Node {
     Course(Course),
     Lesson(Lesson),
     Enrolment(Enrolment),
+    MentoringRequest(MentoringRequest),
+    Pairing(Pairing),
 }

@@ -3,10 +3,10 @@
 use async_graphql::{Context, Enum, ID, Object};
 use entity::user;
 
-use super::{Skill, UserSkill};
+use super::{MentorProfile, Skill, UserSkill};
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::loaders::{UserGoals, UserSkills, loader};
+use crate::graphql::loaders::{ProfileOf, UserGoals, UserSkills, loader};
 use crate::graphql::scalars::Timestamp;
 
 /// What a member may manage in their organisation.
@@ -118,6 +118,17 @@ impl User {
             .await?
             .unwrap_or_default();
         Ok(goals.iter().cloned().map(Skill).collect())
+    }
+
+    /// The member's offer to mentor, if they made one.
+    async fn mentor_profile(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<MentorProfile>> {
+        Ok(loader(ctx)?
+            .load_one(ProfileOf(self.model.id))
+            .await?
+            .map(MentorProfile))
     }
 
     /// The member's personal iCalendar feed (absolute URL). Visible to its owner

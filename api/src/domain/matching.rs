@@ -1,0 +1,205 @@
+//! The optimal assignment of requests to mentors: the greatest total weight
+//! that respects each mentor's capacity, each request taken at most once.
+//! Exact: min-cost flow by successive shortest paths (Dijkstra with
+//! potentials), stopping when no augmenting path improves the total.
+//!
+//! Network: source → request (capacity 1) → mentor (capacity 1, cost −weight)
+//! → sink (capacity = the mentor's free places).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// One request's options: (mentor index, weight > 0).
+pub type Options = Vec<(usize, i64)>;
+
+struct Edge {
+    to: usize,
+    rev: usize,
+    cap: i64,
+    cost: i64,
+}
+
+/// Picks a mentor (index into `capacities`) for some of the requests so the
+/// sum of weights is the largest possible. Returns (request index, mentor index).
+pub fn assign(requests: &[Options], capacities: &[u32]) -> Vec<(usize, usize)> {
+    let r = requests.len();
+    let m = capacities.len();
+    let source = 0;
+    let sink = r + m + 1;
+    let n = sink + 1;
+    let mut graph: Vec<Vec<Edge>> = (0..n).map(|_| Vec::new()).collect();
+    let add = |graph: &mut Vec<Vec<Edge>>, from: usize, to: usize, cap: i64, cost: i64| {
+        let rev_from = graph[to].len();
+        let rev_to = graph[from].len();
+        graph[from].push(Edge {
+            to,
+            rev: rev_from,
+            cap,
+            cost,
+        });
+        graph[to].push(Edge {
+            to: from,
+            rev: rev_to,
+            cap: 0,
+            cost: -cost,
+        });
+    };
+    for (i, options) in requests.iter().enumerate() {
+        add(&mut graph, source, 1 + i, 1, 0);
+        for &(mentor, weight) in options {
+            if mentor < m && weight > 0 {
+                add(&mut graph, 1 + i, 1 + r + mentor, 1, -weight);
+            }
+        }
+    }
+    for (j, cap) in capacities.iter().enumerate() {
+        if *cap > 0 {
+            add(&mut graph, 1 + r + j, sink, i64::from(*cap), 0);
+        }
+    }
+
+    // Initial potentials: shortest distances in the acyclic network.
+    let mut potential = vec![0i64; n];
+    for j in 0..m {
+        potential[1 + r + j] = graph
+            .iter()
+            .take(1 + r)
+            .skip(1)
+            .flat_map(|edges| edges.iter())
+            .filter(|e| e.to == 1 + r + j && e.cap > 0)
+            .map(|e| e.cost)
+            .min()
+            .unwrap_or(0)
+            .min(0);
+    }
+    potential[sink] = (0..m)
+        .map(|j| potential[1 + r + j])
+        .min()
+        .unwrap_or(0)
+        .min(0);
+
+    const INF: i64 = i64::MAX / 4;
+    loop {
+        let mut dist = vec![INF; n];
+        let mut prev: Vec<Option<(usize, usize)>> = vec![None; n];
+        dist[source] = 0;
+        let mut heap = BinaryHeap::new();
+        heap.push(Reverse((0i64, source)));
+        while let Some(Reverse((d, u))) = heap.pop() {
+            if d > dist[u] {
+                continue;
+            }
+            for (k, e) in graph[u].iter().enumerate() {
+                if e.cap <= 0 {
+                    continue;
+                }
+                let reduced = e.cost + potential[u] - potential[e.to];
+                let next = d + reduced;
+                if next < dist[e.to] {
+                    dist[e.to] = next;
+                    prev[e.to] = Some((u, k));
+                    heap.push(Reverse((next, e.to)));
+                }
+            }
+        }
+        if dist[sink] >= INF {
+            break;
+        }
+        // The real cost of the path; a non-negative one no longer helps.
+        let path_cost = dist[sink] + potential[sink] - potential[source];
+        if path_cost >= 0 {
+            break;
+        }
+        for v in 0..n {
+            if dist[v] < INF {
+                potential[v] += dist[v];
+            }
+        }
+        let mut v = sink;
+        while let Some((u, k)) = prev[v] {
+            let rev = graph[u][k].rev;
+            graph[u][k].cap -= 1;
+            graph[v][rev].cap += 1;
+            v = u;
+        }
+    }
+
+    let mut out = Vec::new();
+    for i in 0..r {
+        for e in &graph[1 + i] {
+            if e.to > r && e.to <= r + m && e.cap == 0 && e.cost < 0 {
+                out.push((i, e.to - 1 - r));
+            }
+        }
+    }
+    out
+}
+
+/// The total weight of an assignment.
+pub fn total(requests: &[Options], assignment: &[(usize, usize)]) -> i64 {
+    assignment
+        .iter()
+        .filter_map(|(i, j)| requests[*i].iter().find(|(m, _)| m == j).map(|(_, w)| *w))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn brute_force(requests: &[Options], capacities: &[u32]) -> i64 {
+        fn go(i: usize, requests: &[Options], left: &mut Vec<u32>) -> i64 {
+            if i == requests.len() {
+                return 0;
+            }
+            let mut best = go(i + 1, requests, left);
+            for &(m, w) in &requests[i] {
+                if w > 0 && left[m] > 0 {
+                    left[m] -= 1;
+                    best = best.max(w + go(i + 1, requests, left));
+                    left[m] += 1;
+                }
+            }
+            best
+        }
+        go(0, requests, &mut capacities.to_vec())
+    }
+
+    fn valid(requests: &[Options], capacities: &[u32], assignment: &[(usize, usize)]) -> bool {
+        let mut used = vec![0u32; capacities.len()];
+        let mut seen = std::collections::HashSet::new();
+        for (i, j) in assignment {
+            if !seen.insert(*i) || !requests[*i].iter().any(|(m, _)| m == j) {
+                return false;
+            }
+            used[*j] += 1;
+        }
+        used.iter().zip(capacities).all(|(u, c)| u <= c)
+    }
+
+    #[test]
+    fn greedy_is_not_enough_here() {
+        // Greedy gives request 0 its best mentor (0, weight 10) and leaves
+        // request 1 with nothing: 10. The optimum is 9 + 8 = 17.
+        let requests = vec![vec![(0, 10), (1, 9)], vec![(0, 8)]];
+        let assignment = assign(&requests, &[1, 1]);
+        assert_eq!(total(&requests, &assignment), 17);
+    }
+
+    proptest! {
+        #[test]
+        fn the_total_equals_the_brute_force_optimum(
+            weights in proptest::collection::vec(proptest::collection::vec(proptest::option::of(1i64..50), 4), 0..=7),
+            capacities in proptest::collection::vec(0u32..=3, 4),
+        ) {
+            let requests: Vec<Options> = weights
+                .iter()
+                .map(|row| row.iter().enumerate().filter_map(|(m, w)| w.map(|w| (m, w))).collect())
+                .collect();
+            let assignment = assign(&requests, &capacities);
+            prop_assert!(valid(&requests, &capacities, &assignment));
+            prop_assert_eq!(total(&requests, &assignment), brute_force(&requests, &capacities));
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! Mentor profiles, requests, suggestions, pairings, sessions and feedback.
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use entity::{feedback, mentor_profile, mentoring_request, mentoring_session, pairing};
+
+use super::{Skill, User};
+use crate::domain::mentoring::{Reason, SCALE, Suggestion};
+use crate::error::AppError;
+use crate::graphql::context::{actor, state};
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::loaders::{
+    RequestById, RequestPairings, RequestSkills, SkillById, UserById, loader,
+};
+use crate::graphql::scalars::Timestamp;
+use crate::service::pairings;
+
+async fn user(ctx: &Context<'_>, id: i64) -> async_graphql::Result<User> {
+    let user = loader(ctx)?
+        .load_one(UserById(id))
+        .await?
+        .ok_or_else(|| AppError::internal("user missing"))?;
+    Ok(User::new(user))
+}
+
+/// A member's offer to mentor.
+pub struct MentorProfile(pub mentor_profile::Model);
+
+/// A member's offer to mentor.
+#[Object]
+impl MentorProfile {
+    async fn bio(&self) -> &str {
+        &self.0.bio
+    }
+
+    /// Most mentees at once (1–20).
+    async fn max_mentees(&self) -> i32 {
+        self.0.max_mentees
+    }
+
+    /// Whether new mentees are welcome.
+    async fn accepting_mentees(&self) -> bool {
+        self.0.accepting_mentees
+    }
+
+    /// Pairings currently ACTIVE.
+    async fn active_mentees(&self) -> i32 {
+        self.0.active_mentees
+    }
+
+    /// Places left (never negative).
+    async fn free_capacity(&self) -> i32 {
+        (self.0.max_mentees - self.0.active_mentees).max(0)
+    }
+}
+
+/// Where a mentoring request stands.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RequestStatus {
+    /// Waiting for a mentor.
+    Open,
+    /// A pairing for it is proposed or active.
+    Matched,
+    /// Withdrawn by the learner.
+    Withdrawn,
+    /// A pairing for it was completed.
+    Closed,
+}
+
+impl From<entity::RequestStatus> for RequestStatus {
+    fn from(status: entity::RequestStatus) -> Self {
+        match status {
+            entity::RequestStatus::Open => RequestStatus::Open,
+            entity::RequestStatus::Matched => RequestStatus::Matched,
+            entity::RequestStatus::Withdrawn => RequestStatus::Withdrawn,
+            entity::RequestStatus::Closed => RequestStatus::Closed,
+        }
+    }
+}
+
+impl From<RequestStatus> for entity::RequestStatus {
+    fn from(status: RequestStatus) -> Self {
+        match status {
+            RequestStatus::Open => entity::RequestStatus::Open,
+            RequestStatus::Matched => entity::RequestStatus::Matched,
+            RequestStatus::Withdrawn => entity::RequestStatus::Withdrawn,
+            RequestStatus::Closed => entity::RequestStatus::Closed,
+        }
+    }
+}
+
+/// A learner asking for a mentor in some skills.
+pub struct MentoringRequest(pub mentoring_request::Model);
+
+/// A learner asking for a mentor in some skills.
+#[Object]
+impl MentoringRequest {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::MentoringRequest, self.0.id)
+    }
+
+    async fn status(&self) -> RequestStatus {
+        self.0.status.into()
+    }
+
+    async fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// The skills asked for (1–5).
+    async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Skill>> {
+        let skills = loader(ctx)?
+            .load_one(RequestSkills(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(skills.iter().cloned().map(Skill).collect())
+    }
+
+    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        user(ctx, self.0.learner_id).await
+    }
+
+    /// Pairings proposed for it; visible to the learner and admins (others see
+    /// only their own).
+    async fn pairings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Pairing>> {
+        let me = actor(ctx).await?;
+        let all = loader(ctx)?
+            .load_one(RequestPairings(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(all
+            .iter()
+            .filter(|p| me.is_admin() || me.user_id == p.learner_id || me.user_id == p.mentor_id)
+            .cloned()
+            .map(Pairing)
+            .collect())
+    }
+
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
+    }
+}
+
+/// One skill behind a suggestion's score.
+pub struct SuggestionReason(pub Reason);
+
+/// One skill behind a suggestion's score: (mentorLevel − learnerLevel) × mentorLevel points.
+#[Object]
+impl SuggestionReason {
+    async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
+        let skill = loader(ctx)?
+            .load_one(SkillById(self.0.skill_id))
+            .await?
+            .ok_or_else(|| AppError::internal("skill missing"))?;
+        Ok(Skill(skill))
+    }
+
+    async fn mentor_level(&self) -> i32 {
+        self.0.mentor_level
+    }
+
+    /// 0 when the learner has not assessed the skill.
+    async fn learner_level(&self) -> i32 {
+        self.0.learner_level
+    }
+
+    async fn points(&self) -> i64 {
+        self.0.points
+    }
+}
+
+/// A ranked mentor for a request, with the reasons.
+pub struct MentorSuggestion(pub Suggestion);
+
+/// A ranked mentor for a request, with the reasons.
+#[Object]
+impl MentorSuggestion {
+    async fn mentor(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        user(ctx, self.0.mentor_id).await
+    }
+
+    /// Skill points plus at most 0.5 for free capacity (see the README).
+    async fn score(&self) -> f64 {
+        self.0.score as f64 / SCALE as f64
+    }
+
+    /// Places the mentor has free.
+    async fn free_capacity(&self) -> u32 {
+        self.0.free_capacity
+    }
+
+    /// Every skill that counted, most points first.
+    async fn reasons(&self) -> Vec<SuggestionReason> {
+        self.0
+            .reasons
+            .iter()
+            .cloned()
+            .map(SuggestionReason)
+            .collect()
+    }
+}
+
+/// Where a pairing stands.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PairingStatus {
+    Proposed,
+    Active,
+    Declined,
+    Cancelled,
+    Completed,
+}
+
+impl From<entity::PairingStatus> for PairingStatus {
+    fn from(status: entity::PairingStatus) -> Self {
+        match status {
+            entity::PairingStatus::Proposed => PairingStatus::Proposed,
+            entity::PairingStatus::Active => PairingStatus::Active,
+            entity::PairingStatus::Declined => PairingStatus::Declined,
+            entity::PairingStatus::Cancelled => PairingStatus::Cancelled,
+            entity::PairingStatus::Completed => PairingStatus::Completed,
+        }
+    }
+}
+
+/// A mentor and a learner working together.
+pub struct Pairing(pub pairing::Model);
+
+/// A mentor and a learner working together.
+#[Object]
+impl Pairing {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Pairing, self.0.id)
+    }
+
+    async fn status(&self) -> PairingStatus {
+        self.0.status.into()
+    }
+
+    async fn goals(&self) -> &str {
+        &self.0.goals
+    }
+
+    async fn mentor(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        user(ctx, self.0.mentor_id).await
+    }
+
+    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        user(ctx, self.0.learner_id).await
+    }
+
+    async fn request(&self, ctx: &Context<'_>) -> async_graphql::Result<MentoringRequest> {
+        let request = loader(ctx)?
+            .load_one(RequestById(self.0.request_id))
+            .await?
+            .ok_or_else(|| AppError::internal("request missing"))?;
+        Ok(MentoringRequest(request))
+    }
+
+    async fn cancel_reason(&self) -> Option<&str> {
+        self.0.cancel_reason.as_deref()
+    }
+
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
+    }
+
+    async fn responded_at(&self) -> Option<Timestamp> {
+        self.0.responded_at.map(Into::into)
+    }
+
+    async fn ended_at(&self) -> Option<Timestamp> {
+        self.0.ended_at.map(Into::into)
+    }
+
+    /// Logged sessions, oldest first.
+    async fn sessions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MentoringSession>> {
+        Ok(pairings::sessions(state(ctx)?, self.0.id)
+            .await?
+            .into_iter()
+            .map(MentoringSession)
+            .collect())
+    }
+
+    /// Feedback the caller may read: their own; the other party's once both
+    /// have left theirs, or 14 days after the pairing ended.
+    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Feedback>> {
+        let me = actor(ctx).await?;
+        Ok(pairings::visible_feedback(state(ctx)?, &me, &self.0)
+            .await?
+            .into_iter()
+            .map(Feedback)
+            .collect())
+    }
+}
+
+/// A logged mentoring session.
+pub struct MentoringSession(pub mentoring_session::Model);
+
+/// A logged mentoring session.
+#[Object]
+impl MentoringSession {
+    async fn held_at(&self) -> Timestamp {
+        self.0.held_at.into()
+    }
+
+    async fn minutes(&self) -> i32 {
+        self.0.minutes
+    }
+
+    /// Visible to both parties.
+    async fn notes(&self) -> &str {
+        &self.0.notes
+    }
+
+    /// Visible to its author alone (null for anyone else).
+    async fn private_note(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let me = actor(ctx).await?;
+        Ok(if me.user_id == self.0.author_id {
+            self.0.private_note.clone()
+        } else {
+            None
+        })
+    }
+
+    async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        user(ctx, self.0.author_id).await
+    }
+}
+
+/// One party's feedback on a pairing.
+pub struct Feedback(pub feedback::Model);
+
+/// One party's feedback on a pairing.
+#[Object]
+impl Feedback {
+    /// 1 to 5.
+    async fn rating(&self) -> i32 {
+        self.0.rating
+    }
+
+    async fn comment(&self) -> &str {
+        &self.0.comment
+    }
+
+    async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        user(ctx, self.0.author_id).await
+    }
+
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
+    }
+}
+
+/// One pairing chosen by the automatic matching.
+#[derive(SimpleObject)]
+pub struct MatchedPairing {
+    pub request: MentoringRequest,
+    pub suggestion: MentorSuggestion,
+    /// The PROPOSED pairing created; null on a dry run.
+    pub pairing: Option<Pairing>,
+}
+
+/// The outcome of `autoMatch`.
+#[derive(SimpleObject)]
+pub struct AutoMatchResult {
+    /// The chosen pairings.
+    pub pairings: Vec<MatchedPairing>,
+    /// The sum of their scores: the greatest possible within every mentor's free capacity.
+    pub total_score: f64,
+    /// Open requests no mentor could take.
+    pub unmatched: Vec<MentoringRequest>,
+}

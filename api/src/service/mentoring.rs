@@ -1,0 +1,486 @@
+//! Mentor profiles, mentoring requests, ranked suggestions and the optimal
+//! automatic matching.
+
+use std::collections::{HashMap, HashSet};
+
+use entity::{
+    PairingStatus, RequestStatus, mentor_profile, mentoring_request, mentoring_request_skill,
+    pairing, user, user_skill,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::{paging, pairings, skills};
+use crate::auth::{Actor, permissions};
+use crate::context::AppState;
+use crate::db;
+use crate::domain::mentoring::{self, Candidate, Suggestion};
+use crate::domain::paging::{PageRequest, Paged};
+use crate::domain::{matching, text};
+use crate::error::{AppError, AppResult};
+
+/// Most open (OPEN or MATCHED) requests a learner may hold.
+pub const MAX_OPEN_REQUESTS: u64 = 3;
+
+/// Creates or changes the actor's mentor profile.
+pub async fn upsert_profile(
+    state: &AppState,
+    actor: &Actor,
+    bio: &str,
+    max_mentees: i32,
+    accepting: bool,
+) -> AppResult<mentor_profile::Model> {
+    let bio = text::optional(bio, "bio", 2000, true)?;
+    if !(1..=20).contains(&max_mentees) {
+        return Err(AppError::field(
+            "maxMentees",
+            "maxMentees must be between 1 and 20",
+        ));
+    }
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let existing = mentor_profile::Entity::find_by_id(actor.user_id)
+        .one(&txn)
+        .await?;
+    let saved = match existing {
+        Some(profile) => {
+            let mut active: mentor_profile::ActiveModel = profile.into();
+            active.bio = Set(bio);
+            active.max_mentees = Set(max_mentees);
+            active.accepting_mentees = Set(accepting);
+            active.updated_at = Set(now);
+            active.update(&txn).await?
+        }
+        None => {
+            mentor_profile::ActiveModel {
+                user_id: Set(actor.user_id),
+                bio: Set(bio),
+                max_mentees: Set(max_mentees),
+                accepting_mentees: Set(accepting),
+                active_mentees: Set(0),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Opens a mentoring request for 1 to 5 skills (at most 3 open per learner).
+pub async fn request(
+    state: &AppState,
+    actor: &Actor,
+    skill_ids: &[i64],
+    message: &str,
+) -> AppResult<mentoring_request::Model> {
+    let message = text::optional(message, "message", 2000, true)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let skill_ids =
+        skills::require_visible(&txn, actor.organisation_id, skill_ids, "skillIds").await?;
+    if !(1..=5).contains(&skill_ids.len()) {
+        return Err(AppError::field("skillIds", "ask for 1 to 5 skills"));
+    }
+    let open = mentoring_request::Entity::find()
+        .filter(mentoring_request::Column::LearnerId.eq(actor.user_id))
+        .filter(
+            mentoring_request::Column::Status.is_in([RequestStatus::Open, RequestStatus::Matched]),
+        )
+        .count(&txn)
+        .await?;
+    if open >= MAX_OPEN_REQUESTS {
+        return Err(AppError::Conflict(format!(
+            "a learner has at most {MAX_OPEN_REQUESTS} open requests"
+        )));
+    }
+    let created = mentoring_request::ActiveModel {
+        organisation_id: Set(actor.organisation_id),
+        learner_id: Set(actor.user_id),
+        message: Set(message),
+        status: Set(RequestStatus::Open),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    mentoring_request_skill::Entity::insert_many(skill_ids.iter().map(|skill_id| {
+        mentoring_request_skill::ActiveModel {
+            request_id: Set(created.id),
+            skill_id: Set(*skill_id),
+        }
+    }))
+    .exec(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Withdraws the actor's request; its proposals are cancelled. A request with
+/// an active pairing cannot be withdrawn (`CONFLICT`).
+pub async fn withdraw(
+    state: &AppState,
+    actor: &Actor,
+    request_id: i64,
+) -> AppResult<mentoring_request::Model> {
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let current = get_in(&txn, actor, request_id).await?;
+    if current.learner_id != actor.user_id {
+        return Err(AppError::Forbidden(
+            "only the learner may withdraw a request",
+        ));
+    }
+    if matches!(
+        current.status,
+        RequestStatus::Withdrawn | RequestStatus::Closed
+    ) {
+        return Err(AppError::Conflict("the request is no longer open".into()));
+    }
+    let live = pairing::Entity::find()
+        .filter(pairing::Column::RequestId.eq(current.id))
+        .filter(pairing::Column::Status.is_in([PairingStatus::Proposed, PairingStatus::Active]))
+        .all(&txn)
+        .await?;
+    if live.iter().any(|p| p.status == PairingStatus::Active) {
+        return Err(AppError::Conflict(
+            "complete or cancel the active pairing first".into(),
+        ));
+    }
+    for proposal in live {
+        pairings::end(
+            &txn,
+            proposal,
+            PairingStatus::Cancelled,
+            Some("request withdrawn".into()),
+            now,
+        )
+        .await?;
+    }
+    let mut active: mentoring_request::ActiveModel = current.into();
+    active.status = Set(RequestStatus::Withdrawn);
+    active.updated_at = Set(now);
+    let withdrawn = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(withdrawn)
+}
+
+/// A request visible to the actor: every member of the organisation may see
+/// requests (mentors look for people to help); the rest is `NOT_FOUND`.
+pub async fn get(
+    state: &AppState,
+    actor: &Actor,
+    request_id: i64,
+) -> AppResult<mentoring_request::Model> {
+    get_in(&state.db, actor, request_id).await
+}
+
+/// Like [`get`], on any connection.
+pub async fn get_in(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    request_id: i64,
+) -> AppResult<mentoring_request::Model> {
+    let request = mentoring_request::Entity::find_by_id(request_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("mentoring request"))?;
+    permissions::require_same_organisation(actor, request.organisation_id, "mentoring request")?;
+    Ok(request)
+}
+
+/// Which requests to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The actor's own.
+    Mine,
+    /// Open requests of others that the actor, as a mentor, would score for.
+    ICanHelpWith,
+    /// Everything in the organisation (ADMIN).
+    All,
+}
+
+/// Lists requests in a scope, oldest first.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    scope: Scope,
+    status: Option<RequestStatus>,
+    page: &PageRequest,
+) -> AppResult<Paged<mentoring_request::Model>> {
+    let mut select = mentoring_request::Entity::find()
+        .filter(mentoring_request::Column::OrganisationId.eq(actor.organisation_id));
+    match scope {
+        Scope::Mine => {
+            select = select.filter(mentoring_request::Column::LearnerId.eq(actor.user_id))
+        }
+        Scope::All => permissions::require_admin(actor)?,
+        Scope::ICanHelpWith => {
+            let mine: Vec<i64> = user_skill::Entity::find()
+                .select_only()
+                .column(user_skill::Column::SkillId)
+                .filter(user_skill::Column::UserId.eq(actor.user_id))
+                .filter(user_skill::Column::Level.gte(mentoring::MIN_MENTOR_LEVEL))
+                .into_tuple()
+                .all(&state.db)
+                .await?;
+            select = select
+                .filter(mentoring_request::Column::LearnerId.ne(actor.user_id))
+                .filter(mentoring_request::Column::Status.eq(RequestStatus::Open))
+                .filter(
+                    mentoring_request::Column::Id.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(mentoring_request_skill::Column::RequestId)
+                            .from(mentoring_request_skill::Entity)
+                            .and_where(mentoring_request_skill::Column::SkillId.is_in(mine))
+                            .to_owned(),
+                    ),
+                );
+        }
+    }
+    if let Some(status) = status {
+        select = select.filter(mentoring_request::Column::Status.eq(status));
+    }
+    paging::fetch(&state.db, select, mentoring_request::Column::Id, page).await
+}
+
+/// The skills each request asks for.
+pub async fn requested_skills(
+    conn: &impl ConnectionTrait,
+    request_ids: &[i64],
+) -> AppResult<HashMap<i64, Vec<i64>>> {
+    let rows: Vec<(i64, i64)> = mentoring_request_skill::Entity::find()
+        .select_only()
+        .column(mentoring_request_skill::Column::RequestId)
+        .column(mentoring_request_skill::Column::SkillId)
+        .filter(mentoring_request_skill::Column::RequestId.is_in(request_ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (request, skill) in rows {
+        out.entry(request).or_default().push(skill);
+    }
+    for skills in out.values_mut() {
+        skills.sort_unstable();
+    }
+    Ok(out)
+}
+
+/// Everyone in the organisation who could mentor now: active members with a
+/// profile accepting mentees and free capacity, with their levels.
+async fn candidates(
+    conn: &impl ConnectionTrait,
+    organisation_id: i64,
+) -> AppResult<Vec<Candidate>> {
+    let profiles = mentor_profile::Entity::find()
+        .filter(mentor_profile::Column::AcceptingMentees.eq(true))
+        .filter(
+            mentor_profile::Column::UserId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(user::Column::Id)
+                    .from(user::Entity)
+                    .and_where(user::Column::OrganisationId.eq(organisation_id))
+                    .and_where(user::Column::Active.eq(true))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(mentor_profile::Column::UserId)
+        .all(conn)
+        .await?;
+    let ids: Vec<i64> = profiles.iter().map(|p| p.user_id).collect();
+    let levels = levels_of(conn, &ids).await?;
+    Ok(profiles
+        .into_iter()
+        .map(|p| Candidate {
+            mentor_id: p.user_id,
+            levels: levels.get(&p.user_id).cloned().unwrap_or_default(),
+            free_capacity: u32::try_from((p.max_mentees - p.active_mentees).max(0)).unwrap_or(0),
+            max_mentees: u32::try_from(p.max_mentees.max(0)).unwrap_or(0),
+        })
+        .collect())
+}
+
+async fn levels_of(
+    conn: &impl ConnectionTrait,
+    users: &[i64],
+) -> AppResult<HashMap<i64, HashMap<i64, i32>>> {
+    let rows: Vec<(i64, i64, i32)> = user_skill::Entity::find()
+        .select_only()
+        .column(user_skill::Column::UserId)
+        .column(user_skill::Column::SkillId)
+        .column(user_skill::Column::Level)
+        .filter(user_skill::Column::UserId.is_in(users.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut out: HashMap<i64, HashMap<i64, i32>> = HashMap::new();
+    for (user, skill, level) in rows {
+        out.entry(user).or_default().insert(skill, level);
+    }
+    Ok(out)
+}
+
+/// Mentors each learner already has a proposed or active pairing with.
+async fn paired_with(
+    conn: &impl ConnectionTrait,
+    learners: &[i64],
+) -> AppResult<HashSet<(i64, i64)>> {
+    let rows: Vec<(i64, i64)> = pairing::Entity::find()
+        .select_only()
+        .column(pairing::Column::LearnerId)
+        .column(pairing::Column::MentorId)
+        .filter(pairing::Column::LearnerId.is_in(learners.iter().copied()))
+        .filter(pairing::Column::Status.is_in([PairingStatus::Proposed, PairingStatus::Active]))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Ranked, explained mentor suggestions for a request (its learner or an ADMIN).
+pub async fn suggestions(
+    state: &AppState,
+    actor: &Actor,
+    request_id: i64,
+    first: usize,
+) -> AppResult<Vec<Suggestion>> {
+    let request = get(state, actor, request_id).await?;
+    if request.learner_id != actor.user_id && !actor.is_admin() {
+        return Err(AppError::Forbidden(
+            "only the learner or an admin may see suggestions",
+        ));
+    }
+    let requested = requested_skills(&state.db, &[request.id])
+        .await?
+        .remove(&request.id)
+        .unwrap_or_default();
+    let learner_levels = levels_of(&state.db, &[request.learner_id])
+        .await?
+        .remove(&request.learner_id)
+        .unwrap_or_default();
+    let excluded = paired_with(&state.db, &[request.learner_id]).await?;
+    let pool: Vec<Candidate> = candidates(&state.db, request.organisation_id)
+        .await?
+        .into_iter()
+        .filter(|c| {
+            c.mentor_id != request.learner_id
+                && !excluded.contains(&(request.learner_id, c.mentor_id))
+        })
+        .collect();
+    let mut ranked = mentoring::rank(&requested, &learner_levels, &pool);
+    ranked.truncate(first);
+    Ok(ranked)
+}
+
+/// One pairing chosen by the automatic matching.
+#[derive(Debug, Clone)]
+pub struct Matched {
+    pub request: mentoring_request::Model,
+    pub suggestion: Suggestion,
+    /// The pairing created, unless it was a dry run.
+    pub pairing: Option<pairing::Model>,
+}
+
+/// The outcome of the automatic matching.
+#[derive(Debug, Clone, Default)]
+pub struct AutoMatch {
+    pub matched: Vec<Matched>,
+    /// Thousandths of a point.
+    pub total_score: i64,
+    pub unmatched: Vec<mentoring_request::Model>,
+}
+
+/// Assigns open requests to mentors with the greatest total score within
+/// every mentor's free capacity (ADMIN). With `dry_run` false, creates the
+/// pairings as PROPOSED in one transaction and notifies the mentors.
+pub async fn auto_match(state: &AppState, actor: &Actor, dry_run: bool) -> AppResult<AutoMatch> {
+    permissions::require_admin(actor)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let open = mentoring_request::Entity::find()
+        .filter(mentoring_request::Column::OrganisationId.eq(actor.organisation_id))
+        .filter(mentoring_request::Column::Status.eq(RequestStatus::Open))
+        .order_by_asc(mentoring_request::Column::Id)
+        .all(&txn)
+        .await?;
+    let request_ids: Vec<i64> = open.iter().map(|r| r.id).collect();
+    let learners: Vec<i64> = open.iter().map(|r| r.learner_id).collect();
+    let requested = requested_skills(&txn, &request_ids).await?;
+    let learner_levels = levels_of(&txn, &learners).await?;
+    let excluded = paired_with(&txn, &learners).await?;
+    let pool = candidates(&txn, actor.organisation_id).await?;
+
+    let mut scored: Vec<Vec<Suggestion>> = Vec::with_capacity(open.len());
+    let mut options: Vec<matching::Options> = Vec::with_capacity(open.len());
+    for request in &open {
+        let skills = requested.get(&request.id).cloned().unwrap_or_default();
+        let levels = learner_levels
+            .get(&request.learner_id)
+            .cloned()
+            .unwrap_or_default();
+        let mut row = Vec::new();
+        let mut suggestions = Vec::new();
+        for (index, candidate) in pool.iter().enumerate() {
+            if candidate.mentor_id == request.learner_id
+                || excluded.contains(&(request.learner_id, candidate.mentor_id))
+            {
+                continue;
+            }
+            if let Some(s) = mentoring::score(&skills, &levels, candidate) {
+                row.push((index, s.score));
+                suggestions.push(s);
+            }
+        }
+        options.push(row);
+        scored.push(suggestions);
+    }
+    let capacities: Vec<u32> = pool.iter().map(|c| c.free_capacity).collect();
+    let assignment = matching::assign(&options, &capacities);
+
+    let mut result = AutoMatch::default();
+    let mut matched_requests = HashSet::new();
+    // The same learner never gets the same mentor twice in one run.
+    let mut pairs_taken = HashSet::new();
+    for (request_index, mentor_index) in assignment {
+        let request = &open[request_index];
+        let mentor_id = pool[mentor_index].mentor_id;
+        let Some(suggestion) = scored[request_index]
+            .iter()
+            .find(|s| s.mentor_id == mentor_id)
+            .cloned()
+        else {
+            continue;
+        };
+        if !pairs_taken.insert((request.learner_id, mentor_id)) {
+            continue;
+        }
+        let pairing = if dry_run {
+            None
+        } else {
+            Some(pairings::create_proposal(&txn, request, mentor_id, actor.user_id, "", now).await?)
+        };
+        result.total_score += suggestion.score;
+        matched_requests.insert(request.id);
+        result.matched.push(Matched {
+            request: request.clone(),
+            suggestion,
+            pairing,
+        });
+    }
+    result.unmatched = open
+        .into_iter()
+        .filter(|r| !matched_requests.contains(&r.id))
+        .collect();
+    if dry_run {
+        txn.rollback().await?;
+    } else {
+        txn.commit().await?;
+    }
+    Ok(result)
+}

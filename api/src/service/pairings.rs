@@ -1,0 +1,563 @@
+//! The pairing lifecycle, session logs and feedback. Transitions come from
+//! [`crate::domain::mentoring::transition`]; who may cause each one is checked
+//! here, once per rule.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{
+    PairingStatus, RequestStatus, feedback, mentor_profile, mentoring_request, mentoring_session,
+    pairing,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, ExprTrait, QueryFilter, QueryOrder,
+};
+
+use super::mentoring;
+use super::notifications::{self, Kind};
+use crate::auth::Actor;
+use crate::context::AppState;
+use crate::db;
+use crate::domain::mentoring::{Event, request_status, transition};
+use crate::domain::text;
+use crate::error::{AppError, AppResult};
+
+/// Feedback becomes visible to the other party this long after the pairing ended.
+pub const FEEDBACK_REVEAL_AFTER: Duration = Duration::days(14);
+
+fn is_party(actor: &Actor, pairing: &pairing::Model) -> bool {
+    actor.user_id == pairing.mentor_id || actor.user_id == pairing.learner_id
+}
+
+/// A pairing visible to the actor (a party or an admin of its organisation).
+pub async fn get(state: &AppState, actor: &Actor, pairing_id: i64) -> AppResult<pairing::Model> {
+    get_in(&state.db, actor, pairing_id).await
+}
+
+async fn get_in(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    pairing_id: i64,
+) -> AppResult<pairing::Model> {
+    let found = pairing::Entity::find_by_id(pairing_id)
+        .one(conn)
+        .await?
+        .filter(|p| {
+            p.organisation_id == actor.organisation_id && (is_party(actor, p) || actor.is_admin())
+        })
+        .ok_or(AppError::NotFound("pairing"))?;
+    Ok(found)
+}
+
+/// Free places of a mentor who accepts mentees (0 when not accepting).
+async fn free_capacity(conn: &impl ConnectionTrait, mentor_id: i64) -> AppResult<i32> {
+    Ok(mentor_profile::Entity::find_by_id(mentor_id)
+        .one(conn)
+        .await?
+        .filter(|p| p.accepting_mentees)
+        .map_or(0, |p| Ord::max(p.max_mentees - p.active_mentees, 0)))
+}
+
+/// Proposes a pairing for a request (its learner or an ADMIN).
+pub async fn propose(
+    state: &AppState,
+    actor: &Actor,
+    request_id: i64,
+    mentor_id: i64,
+    goals: &str,
+) -> AppResult<pairing::Model> {
+    let goals = text::optional(goals, "goals", 2000, true)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let request = mentoring::get_in(&txn, actor, request_id).await?;
+    if request.learner_id != actor.user_id && !actor.is_admin() {
+        return Err(AppError::Forbidden(
+            "only the learner or an admin may propose a pairing",
+        ));
+    }
+    if !matches!(request.status, RequestStatus::Open | RequestStatus::Matched) {
+        return Err(AppError::Conflict("the request is no longer open".into()));
+    }
+    if mentor_id == request.learner_id {
+        return Err(AppError::field(
+            "mentorId",
+            "a learner cannot mentor themselves",
+        ));
+    }
+    let mentor = super::users::get_in(&txn, actor, mentor_id)
+        .await
+        .map_err(|_| AppError::field("mentorId", "no such member"))?;
+    if !mentor.active {
+        return Err(AppError::field("mentorId", "no such member"));
+    }
+    if free_capacity(&txn, mentor_id).await? == 0 {
+        return Err(AppError::Conflict("the mentor has no free capacity".into()));
+    }
+    let created = create_proposal(&txn, &request, mentor_id, actor.user_id, &goals, now).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Inserts a PROPOSED pairing, marks the request MATCHED and tells the mentor.
+pub async fn create_proposal(
+    txn: &DatabaseTransaction,
+    request: &mentoring_request::Model,
+    mentor_id: i64,
+    proposed_by: i64,
+    goals: &str,
+    now: DateTime<Utc>,
+) -> AppResult<pairing::Model> {
+    let created = pairing::ActiveModel {
+        organisation_id: Set(request.organisation_id),
+        request_id: Set(request.id),
+        mentor_id: Set(mentor_id),
+        learner_id: Set(request.learner_id),
+        proposed_by: Set(Some(proposed_by)),
+        status: Set(PairingStatus::Proposed),
+        goals: Set(goals.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map_err(|err| match AppError::from(err) {
+        AppError::Conflict(_) => {
+            AppError::Conflict("this mentor and learner already have a pairing".into())
+        }
+        other => other,
+    })?;
+    refresh_request(txn, request.id, now).await?;
+    notifications::notify(
+        txn,
+        notifications::New {
+            organisation_id: request.organisation_id,
+            user_id: mentor_id,
+            kind: Kind::PairingProposed,
+            message: "You have been proposed as a mentor".into(),
+            subject: Some(("Pairing", created.id)),
+        },
+        now,
+    )
+    .await?;
+    Ok(created)
+}
+
+/// The mentor accepts (ACTIVE, if a place is free) or declines (DECLINED).
+pub async fn respond(
+    state: &AppState,
+    actor: &Actor,
+    pairing_id: i64,
+    accept: bool,
+) -> AppResult<pairing::Model> {
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let current = get_in(&txn, actor, pairing_id).await?;
+    if current.mentor_id != actor.user_id {
+        return Err(AppError::Forbidden(
+            "only the mentor may respond to a proposal",
+        ));
+    }
+    let event = if accept {
+        Event::Accept
+    } else {
+        Event::Decline
+    };
+    let to = transition(current.status, event)
+        .ok_or_else(|| AppError::Conflict("the pairing is not awaiting a response".into()))?;
+    if to == PairingStatus::Active {
+        // The capacity check and the count move together, in one conditional
+        // update: two accepts racing for the last place cannot both win.
+        let taken = mentor_profile::Entity::update_many()
+            .col_expr(
+                mentor_profile::Column::ActiveMentees,
+                Expr::col(mentor_profile::Column::ActiveMentees).add(1),
+            )
+            .filter(mentor_profile::Column::UserId.eq(current.mentor_id))
+            .filter(mentor_profile::Column::AcceptingMentees.eq(true))
+            .filter(
+                Expr::col(mentor_profile::Column::ActiveMentees)
+                    .lt(Expr::col(mentor_profile::Column::MaxMentees)),
+            )
+            .exec(&txn)
+            .await?;
+        if taken.rows_affected != 1 {
+            return Err(AppError::Conflict("the mentor has no free capacity".into()));
+        }
+    }
+    let mut active: pairing::ActiveModel = current.clone().into();
+    active.status = Set(to);
+    active.responded_at = Set(Some(now));
+    active.updated_at = Set(now);
+    if to == PairingStatus::Declined {
+        active.ended_at = Set(Some(now));
+    }
+    let updated = active.update(&txn).await?;
+    refresh_request(&txn, updated.request_id, now).await?;
+    let (kind, message) = if accept {
+        (Kind::PairingAccepted, "Your mentor accepted the pairing")
+    } else {
+        (Kind::PairingDeclined, "The mentor declined the pairing")
+    };
+    notify(&txn, &updated, updated.learner_id, kind, message, now).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Completes an ACTIVE pairing (either party): the request is CLOSED.
+pub async fn complete(
+    state: &AppState,
+    actor: &Actor,
+    pairing_id: i64,
+) -> AppResult<pairing::Model> {
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let current = get_in(&txn, actor, pairing_id).await?;
+    if !is_party(actor, &current) {
+        return Err(AppError::Forbidden(
+            "only the mentor or the learner may complete a pairing",
+        ));
+    }
+    transition(current.status, Event::Complete)
+        .ok_or_else(|| AppError::Conflict("only an active pairing can be completed".into()))?;
+    let other = other_party(&current, actor.user_id);
+    let updated = end(&txn, current, PairingStatus::Completed, None, now).await?;
+    notify(
+        &txn,
+        &updated,
+        other,
+        Kind::PairingCompleted,
+        "Your mentoring pairing is completed",
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Cancels a pairing: the proposer withdraws a proposal, or either party ends
+/// an active pairing (with a reason). Anything else is `CONFLICT`.
+pub async fn cancel(
+    state: &AppState,
+    actor: &Actor,
+    pairing_id: i64,
+    reason: Option<String>,
+) -> AppResult<pairing::Model> {
+    let reason = text::optional(reason.as_deref().unwrap_or(""), "reason", 1000, true)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let current = get_in(&txn, actor, pairing_id).await?;
+    let event = match current.status {
+        PairingStatus::Proposed => {
+            let proposer =
+                current.proposed_by == Some(actor.user_id) || actor.user_id == current.learner_id;
+            if current.mentor_id == actor.user_id {
+                return Err(AppError::Conflict("decline the proposal instead".into()));
+            }
+            if !proposer {
+                return Err(AppError::Forbidden(
+                    "only the proposer may withdraw a proposal",
+                ));
+            }
+            Event::Withdraw
+        }
+        _ => {
+            if !is_party(actor, &current) {
+                return Err(AppError::Forbidden(
+                    "only the mentor or the learner may cancel a pairing",
+                ));
+            }
+            Event::Cancel
+        }
+    };
+    transition(current.status, event)
+        .ok_or_else(|| AppError::Conflict("the pairing has already ended".into()))?;
+    let others: Vec<i64> = [current.mentor_id, current.learner_id]
+        .into_iter()
+        .filter(|id| *id != actor.user_id)
+        .collect();
+    let updated = end(
+        &txn,
+        current,
+        PairingStatus::Cancelled,
+        Some(reason).filter(|r| !r.is_empty()),
+        now,
+    )
+    .await?;
+    for other in others {
+        notify(
+            &txn,
+            &updated,
+            other,
+            Kind::PairingCancelled,
+            "A mentoring pairing was cancelled",
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Moves a pairing to an end state, frees the mentor's place if it was
+/// active, and updates the request.
+pub async fn end(
+    txn: &DatabaseTransaction,
+    current: pairing::Model,
+    to: PairingStatus,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> AppResult<pairing::Model> {
+    let was_active = current.status == PairingStatus::Active;
+    let mut active: pairing::ActiveModel = current.into();
+    active.status = Set(to);
+    active.cancel_reason = Set(reason);
+    active.ended_at = Set(Some(now));
+    active.updated_at = Set(now);
+    let updated = active.update(txn).await?;
+    if was_active {
+        mentor_profile::Entity::update_many()
+            .col_expr(
+                mentor_profile::Column::ActiveMentees,
+                Expr::col(mentor_profile::Column::ActiveMentees).sub(1),
+            )
+            .filter(mentor_profile::Column::UserId.eq(updated.mentor_id))
+            .filter(mentor_profile::Column::ActiveMentees.gt(0))
+            .exec(txn)
+            .await?;
+    }
+    refresh_request(txn, updated.request_id, now).await?;
+    Ok(updated)
+}
+
+fn other_party(pairing: &pairing::Model, me: i64) -> i64 {
+    if pairing.mentor_id == me {
+        pairing.learner_id
+    } else {
+        pairing.mentor_id
+    }
+}
+
+async fn notify(
+    conn: &impl ConnectionTrait,
+    pairing: &pairing::Model,
+    user_id: i64,
+    kind: Kind,
+    message: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    notifications::notify(
+        conn,
+        notifications::New {
+            organisation_id: pairing.organisation_id,
+            user_id,
+            kind,
+            message: message.into(),
+            subject: Some(("Pairing", pairing.id)),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Recomputes a request's status from its pairings.
+async fn refresh_request(
+    conn: &impl ConnectionTrait,
+    request_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(request) = mentoring_request::Entity::find_by_id(request_id)
+        .one(conn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let statuses: Vec<PairingStatus> = pairing::Entity::find()
+        .filter(pairing::Column::RequestId.eq(request_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| p.status)
+        .collect();
+    let next = request_status(request.status, &statuses);
+    if next != request.status {
+        let mut active: mentoring_request::ActiveModel = request.into();
+        active.status = Set(next);
+        active.updated_at = Set(now);
+        active.update(conn).await?;
+    }
+    Ok(())
+}
+
+/// Pairings of a request, for anyone who may see the request.
+pub async fn of_requests(
+    conn: &impl ConnectionTrait,
+    request_ids: &[i64],
+) -> AppResult<Vec<pairing::Model>> {
+    Ok(pairing::Entity::find()
+        .filter(pairing::Column::RequestId.is_in(request_ids.iter().copied()))
+        .order_by_asc(pairing::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// Pairings the actor is a party to.
+pub async fn mine(state: &AppState, actor: &Actor) -> AppResult<Vec<pairing::Model>> {
+    Ok(pairing::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(pairing::Column::MentorId.eq(actor.user_id))
+                .add(pairing::Column::LearnerId.eq(actor.user_id)),
+        )
+        .order_by_desc(pairing::Column::Id)
+        .all(&state.db)
+        .await?)
+}
+
+fn require_party_of_running(actor: &Actor, pairing: &pairing::Model) -> AppResult<()> {
+    if !is_party(actor, pairing) {
+        return Err(AppError::Forbidden(
+            "only the mentor or the learner may do this",
+        ));
+    }
+    if !matches!(
+        pairing.status,
+        PairingStatus::Active | PairingStatus::Completed
+    ) {
+        return Err(AppError::Conflict(
+            "the pairing is not active or completed".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// What `logMentoringSession` needs.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub held_at: DateTime<Utc>,
+    pub minutes: i32,
+    pub notes: String,
+    pub private_note: Option<String>,
+}
+
+/// Logs a session (either party, ACTIVE or COMPLETED pairings).
+pub async fn log_session(
+    state: &AppState,
+    actor: &Actor,
+    pairing_id: i64,
+    input: NewSession,
+) -> AppResult<mentoring_session::Model> {
+    let pairing = get(state, actor, pairing_id).await?;
+    require_party_of_running(actor, &pairing)?;
+    if !(1..=1440).contains(&input.minutes) {
+        return Err(AppError::field(
+            "minutes",
+            "minutes must be between 1 and 1440",
+        ));
+    }
+    let now = state.clock.now();
+    if input.held_at > now + Duration::days(1) {
+        return Err(AppError::field(
+            "heldAt",
+            "a session cannot be logged in advance",
+        ));
+    }
+    let notes = text::optional(&input.notes, "notes", 5000, true)?;
+    let private_note = match input.private_note {
+        Some(note) => {
+            Some(text::optional(&note, "privateNote", 5000, true)?).filter(|n| !n.is_empty())
+        }
+        None => None,
+    };
+    Ok(mentoring_session::ActiveModel {
+        pairing_id: Set(pairing.id),
+        author_id: Set(actor.user_id),
+        held_at: Set(input.held_at),
+        minutes: Set(input.minutes),
+        notes: Set(notes),
+        private_note: Set(private_note),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await?)
+}
+
+/// Leaves feedback (once per party, ACTIVE or COMPLETED pairings); the other
+/// party is told that feedback arrived, not what it says.
+pub async fn leave_feedback(
+    state: &AppState,
+    actor: &Actor,
+    pairing_id: i64,
+    rating: i32,
+    comment: &str,
+) -> AppResult<feedback::Model> {
+    if !(1..=5).contains(&rating) {
+        return Err(AppError::field("rating", "rating must be between 1 and 5"));
+    }
+    let comment = text::optional(comment, "comment", 2000, true)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(&state.db).await?;
+    let pairing = get_in(&txn, actor, pairing_id).await?;
+    require_party_of_running(actor, &pairing)?;
+    let created = feedback::ActiveModel {
+        pairing_id: Set(pairing.id),
+        author_id: Set(actor.user_id),
+        rating: Set(rating),
+        comment: Set(comment),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|err| match AppError::from(err) {
+        AppError::Conflict(_) => AppError::Conflict("you have already left feedback".into()),
+        other => other,
+    })?;
+    notify(
+        &txn,
+        &pairing,
+        other_party(&pairing, actor.user_id),
+        Kind::FeedbackReceived,
+        "You received feedback on a mentoring pairing",
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// The sessions of a pairing, oldest first.
+pub async fn sessions(
+    state: &AppState,
+    pairing_id: i64,
+) -> AppResult<Vec<mentoring_session::Model>> {
+    Ok(mentoring_session::Entity::find()
+        .filter(mentoring_session::Column::PairingId.eq(pairing_id))
+        .order_by_asc(mentoring_session::Column::HeldAt)
+        .all(&state.db)
+        .await?)
+}
+
+/// The feedback the actor may read on a pairing: their own always; the other
+/// party's only once both have left theirs, or 14 days after the pairing ended.
+pub async fn visible_feedback(
+    state: &AppState,
+    actor: &Actor,
+    pairing: &pairing::Model,
+) -> AppResult<Vec<feedback::Model>> {
+    let all = feedback::Entity::find()
+        .filter(feedback::Column::PairingId.eq(pairing.id))
+        .order_by_asc(feedback::Column::Id)
+        .all(&state.db)
+        .await?;
+    let both = all.len() >= 2;
+    let long_ended = pairing
+        .ended_at
+        .is_some_and(|ended| state.clock.now() >= ended + FEEDBACK_REVEAL_AFTER);
+    Ok(all
+        .into_iter()
+        .filter(|f| f.author_id == actor.user_id || both || long_ended)
+        .collect())
+}
