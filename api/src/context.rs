@@ -23,6 +23,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     /// Base URL for absolute links, without a trailing slash.
     pub public_url: String,
+    /// Live events for subscriptions.
+    pub events: crate::events::Bus,
 }
 
 /// Shared handle on the state.

@@ -50,7 +50,18 @@ where
         },
         _ => TransactionOptions::default(),
     };
+    crate::events::reset();
     db.begin_with_options(options).await
+}
+
+/// Commits a write transaction, then publishes the events it recorded.
+pub async fn commit(
+    txn: DatabaseTransaction,
+    state: &crate::context::AppState,
+) -> Result<(), DbErr> {
+    txn.commit().await?;
+    state.events.publish(crate::events::take()).await;
+    Ok(())
 }
 
 /// Whether the pool talks to PostgreSQL.

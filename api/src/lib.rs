@@ -16,6 +16,7 @@ pub mod context;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod random;

@@ -92,7 +92,10 @@ impl Application {
             .trim_end_matches('/')
             .to_owned();
 
+        let events = crate::events::Bus::new(&conn);
+        events.spawn_listener(settings.database.database_url.clone());
         let state: State = Arc::new(AppState {
+            events,
             db: conn,
             settings: settings.clone(),
             clock,

@@ -483,6 +483,36 @@ pub fn rows() -> Vec<Row> {
             expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
         },
         Row {
+            operation: "notifications",
+            document: "{ notifications { totalCount } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "unreadNotificationCount",
+            document: "{ unreadNotificationCount }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "markNotificationsRead",
+            document: "mutation { markNotificationsRead(ids: []) { id } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "notificationAdded",
+            document: "subscription { notificationAdded { id } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "clinicSeatsChanged",
+            document: "subscription($id: ID!) { clinicSeatsChanged(clinicId: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.upcoming_clinic}) }),
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+        },
+        Row {
             operation: "deactivateMember",
             document: "mutation($id: ID!) { deactivateMember(userId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),
@@ -703,13 +733,12 @@ async fn every_role_gets_exactly_what_its_row_says() {
             .zip(row.expect)
         {
             let vars = (row.vars)(&app, &fixture, who).await;
-            let body = app
-                .gql(
-                    row.document,
-                    vars,
-                    fixture.session(who).map(|s| s.access_token.as_str()),
-                )
-                .await;
+            let token = fixture.session(who).map(|s| s.access_token.as_str());
+            let body = if row.document.starts_with("subscription") {
+                subscribe(&app, row.operation, row.document, vars, token).await
+            } else {
+                app.gql(row.document, vars, token).await
+            };
             let ok = match expect {
                 Allowed => {
                     body.get("errors").is_none() && body["data"].get(row.operation).is_some()
@@ -725,6 +754,37 @@ async fn every_role_gets_exactly_what_its_row_says() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Runs a subscription over WebSocket and reports it like an HTTP answer: a
+/// refused connection as UNAUTHENTICATED, an error on the subscription as
+/// that error, and a subscription still open after a round trip as allowed.
+async fn subscribe(
+    app: &TestApp,
+    operation: &str,
+    document: &str,
+    vars: Value,
+    token: Option<&str>,
+) -> Value {
+    let mut client = crate::helpers::WsClient::connect(app, token).await;
+    if client.next().await.is_err() {
+        return json!({"errors": [{"extensions": {"code": "UNAUTHENTICATED"}}]});
+    }
+    client.subscribe("row", document, vars).await;
+    // An invalid subscription is answered at once; by then the row's own
+    // refusal, if any, has been sent.
+    client
+        .subscribe("probe", "subscription { probe }", json!({}))
+        .await;
+    loop {
+        let message = client.next().await.unwrap_or_default();
+        if message["id"] == "row" && message["payload"]["errors"].is_array() {
+            return json!({"errors": message["payload"]["errors"]});
+        }
+        if message["id"] == "probe" {
+            return json!({"data": {operation: "subscribed"}});
+        }
+    }
 }
 
 /// Every root field of the schema: the list the matrix must cover.

@@ -185,9 +185,7 @@ pub struct TestApp {
     pub state: State,
     handle: ServerHandle,
     thread: Option<JoinHandle<()>>,
-    // Declared last: dropped after the server has stopped. Never read: it is
-    // held for its clean-up on drop.
-    #[allow(dead_code)]
+    // Declared last: dropped after the server has stopped.
     db: TestDb,
 }
 
@@ -198,7 +196,21 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app after `configure` has adjusted the settings.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
-    let db = TestDb::create().await;
+    spawn_on(TestDb::create().await, configure).await
+}
+
+impl TestApp {
+    /// A second server instance on the same database (the first keeps owning it).
+    pub async fn sibling(&self) -> TestApp {
+        let shared = TestDb {
+            url: self.db.url.clone(),
+            cleanup: None,
+        };
+        spawn_on(shared, |_| {}).await
+    }
+}
+
+async fn spawn_on(db: TestDb, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings::for_database(db.url.clone());
     settings.bind = "127.0.0.1:0".into();
     settings.workers = Some(2);
@@ -458,5 +470,87 @@ impl TestApp {
             });
         }
         sessions
+    }
+}
+
+/// A client speaking `graphql-transport-ws` to `/graphql/ws`.
+pub struct WsClient {
+    stream: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+/// How long a test waits for an event before failing.
+pub const EVENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl WsClient {
+    /// Connects and sends `connection_init` with `token` (if any).
+    pub async fn connect(app: &TestApp, token: Option<&str>) -> WsClient {
+        use futures_util::SinkExt;
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
+        let mut request = url.into_client_request().unwrap();
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        let (mut stream, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("WebSocket connects");
+        let payload = match token {
+            Some(token) => json!({"authorization": format!("Bearer {token}")}),
+            None => json!({}),
+        };
+        let init = json!({"type": "connection_init", "payload": payload}).to_string();
+        stream
+            .send(tokio_tungstenite::tungstenite::Message::text(init))
+            .await
+            .unwrap();
+        WsClient { stream }
+    }
+
+    /// Sends a `subscribe` message.
+    pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        use futures_util::SinkExt;
+        let message = json!({"id": id, "type": "subscribe", "payload": {"query": query, "variables": variables}});
+        self.stream
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                message.to_string(),
+            ))
+            .await
+            .unwrap();
+    }
+
+    /// The next message of subscription `id`, skipping others' messages.
+    pub async fn next_for(&mut self, id: &str) -> Value {
+        loop {
+            let message = self
+                .next()
+                .await
+                .unwrap_or_else(|code| panic!("closed with {code}"));
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+
+    /// The next message: `Ok(json)` for a text frame, `Err(close code)` when the
+    /// server closes. Fails the test after [`EVENT_TIMEOUT`].
+    pub async fn next(&mut self) -> Result<Value, u16> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        loop {
+            let message = tokio::time::timeout(EVENT_TIMEOUT, self.stream.next())
+                .await
+                .expect("a message before the timeout");
+            match message {
+                Some(Ok(Message::Text(text))) => return Ok(serde_json::from_str(&text).unwrap()),
+                Some(Ok(Message::Close(frame))) => {
+                    return Err(frame.map_or(1005, |f| u16::from(f.code)));
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return Err(1006),
+            }
+        }
     }
 }

@@ -17,3 +17,4 @@ mod query_limits;
 mod schema_file;
 mod sessions;
 mod startup;
+mod subscriptions;

@@ -10,6 +10,8 @@ pub struct Actor {
     pub organisation_id: i64,
     pub role: Role,
     pub session: Option<String>,
+    /// When the access token that established this actor expires (Unix seconds).
+    pub expires_at: Option<i64>,
 }
 
 impl Actor {

@@ -36,6 +36,7 @@ mod tests {
         organisation_id: 10,
         role: Role::Member,
         session: None,
+        expires_at: None,
     };
 
     #[test]

@@ -21,10 +21,12 @@ pub enum Kind {
     Enrolment,
     MentoringRequest,
     Pairing,
+    Notification,
 }
 
 impl Kind {
-    const ALL: [Kind; 11] = [
+    const ALL: [Kind; 12] = [
+        Kind::Notification,
         Kind::MentoringRequest,
         Kind::Pairing,
         Kind::Course,
@@ -37,6 +39,11 @@ impl Kind {
         Kind::Clinic,
         Kind::ClinicRegistration,
     ];
+
+    /// The kind with this GraphQL type name.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
 
     /// The GraphQL type name.
     pub fn name(self) -> &'static str {
@@ -52,6 +59,7 @@ impl Kind {
             Kind::Enrolment => "Enrolment",
             Kind::MentoringRequest => "MentoringRequest",
             Kind::Pairing => "Pairing",
+            Kind::Notification => "Notification",
         }
     }
 }
@@ -110,6 +118,7 @@ fn kind_noun(kind: Kind) -> &'static str {
         Kind::Enrolment => "enrolment",
         Kind::MentoringRequest => "mentoring request",
         Kind::Pairing => "pairing",
+        Kind::Notification => "notification",
     }
 }
 

@@ -11,6 +11,7 @@ pub mod pagination;
 pub mod query;
 pub mod scalars;
 pub mod schema;
+pub mod subscription;
 pub mod types;
 
 pub use schema::{AppSchema, build_schema, sdl};

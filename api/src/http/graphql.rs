@@ -175,16 +175,19 @@ async fn run(req: &HttpRequest, http: &HttpState, request: Request) -> (bool, Va
         .data(new_loader(http.state.clone()))
         .data(executed.clone());
     let timeout = http.state.settings.limits.request_timeout();
-    let response = match tokio::time::timeout(timeout, http.schema.execute(request)).await {
-        Ok(response) => response,
-        Err(_) => {
-            let err = AppError::QueryTooComplex(format!(
-                "the operation ran longer than {} ms",
-                timeout.as_millis()
-            ));
-            Response::from_errors(vec![to_server_error(&err)])
-        }
-    };
+    let response =
+        match tokio::time::timeout(timeout, crate::events::scope(http.schema.execute(request)))
+            .await
+        {
+            Ok(response) => response,
+            Err(_) => {
+                let err = AppError::QueryTooComplex(format!(
+                    "the operation ran longer than {} ms",
+                    timeout.as_millis()
+                ));
+                Response::from_errors(vec![to_server_error(&err)])
+            }
+        };
     let executed = executed.get();
     (executed, response_body(response, executed))
 }

@@ -169,7 +169,7 @@ pub async fn schedule(
         set_skills(&txn, clinic.id, &skill_ids).await?;
         created.push(clinic);
     }
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(created)
 }
 
@@ -290,7 +290,7 @@ pub async fn update(
             .await?;
         }
     }
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(updated)
 }
 
@@ -344,7 +344,7 @@ pub async fn cancel(
         )
         .await?;
     }
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(cancelled)
 }
 

@@ -101,7 +101,7 @@ pub async fn create(
     .insert(&txn)
     .await?;
     set_skills(&txn, created.id, &skill_ids).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(created)
 }
 
@@ -147,7 +147,7 @@ pub async fn update(
     active.summary = Set(summary);
     active.updated_at = Set(now);
     let updated = active.update(&txn).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(updated)
 }
 
@@ -192,7 +192,7 @@ pub async fn transition(
         CourseStatus::Draft => {}
     }
     let updated = active.update(&txn).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(updated)
 }
 
@@ -403,7 +403,7 @@ pub async fn add_lesson(
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(created)
 }
 
@@ -440,7 +440,7 @@ pub async fn update_lesson(
     active.estimated_minutes = Set(minutes);
     active.updated_at = Set(state.clock.now());
     let updated = active.update(&txn).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(updated)
 }
 
@@ -470,7 +470,7 @@ pub async fn remove_lesson(
             }
         }
     }
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(course)
 }
 
@@ -507,7 +507,7 @@ pub async fn reorder_lessons(
             .exec(&txn)
             .await?;
     }
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(course)
 }
 

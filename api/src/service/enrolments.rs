@@ -24,7 +24,7 @@ pub async fn enrol(state: &AppState, actor: &Actor, course_id: i64) -> AppResult
         ));
     }
     let claimed = seats::claim(&txn, course.seat_pool_id, actor.user_id, now).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(claimed.seat)
 }
 
@@ -44,7 +44,7 @@ pub async fn cancel(state: &AppState, actor: &Actor, enrolment_id: i64) -> AppRe
     }
     let changed = seats::release(&txn, enrolment.id, now).await?;
     notify_promoted(&txn, &course, &changed.promoted, now).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     changed.released.ok_or(AppError::NotFound("enrolment"))
 }
 
@@ -63,7 +63,7 @@ pub async fn complete_lesson(
         .ok_or_else(|| AppError::Conflict("enrol in the course first".into()))?;
     match enrolment.status {
         SeatStatus::Completed => {
-            txn.commit().await?;
+            db::commit(txn, state).await?;
             return Ok(enrolment);
         }
         SeatStatus::Waitlisted => {
@@ -90,7 +90,7 @@ pub async fn complete_lesson(
     } else {
         enrolment
     };
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(result)
 }
 

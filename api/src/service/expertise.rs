@@ -45,7 +45,7 @@ pub async fn set_level(
     )
     .exec(&txn)
     .await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(())
 }
 
@@ -89,7 +89,7 @@ pub async fn set_goals(state: &AppState, actor: &Actor, skill_ids: &[i64]) -> Ap
         .exec(&txn)
         .await?;
     }
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(())
 }
 

@@ -77,7 +77,7 @@ pub async fn invite(state: &AppState, actor: &Actor, email: &str, role: Role) ->
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(Issued { invitation, token })
 }
 
@@ -148,7 +148,21 @@ pub async fn accept(
         .filter(invitation::Column::Id.eq(found.id))
         .exec(&txn)
         .await?;
+    if let Some(inviter) = found.invited_by {
+        super::notifications::notify(
+            &txn,
+            super::notifications::New {
+                organisation_id: found.organisation_id,
+                user_id: inviter,
+                kind: super::notifications::Kind::InvitationAccepted,
+                message: format!("{} accepted your invitation", user.display_name),
+                subject: Some(("User", user.id)),
+            },
+            now,
+        )
+        .await?;
+    }
     let session = sessions::start_session(&txn, state, user).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(session)
 }

@@ -122,7 +122,7 @@ pub async fn set_role(
     active.role = Set(role);
     active.updated_at = Set(state.clock.now());
     let user = active.update(&txn).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(user)
 }
 
@@ -146,7 +146,7 @@ pub async fn deactivate(state: &AppState, actor: &Actor, user_id: i64) -> AppRes
     active.updated_at = Set(now);
     let user = active.update(&txn).await?;
     sessions::revoke_user(&txn, user.id, now).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(user)
 }
 

@@ -67,7 +67,7 @@ pub async fn upsert_profile(
             .await?
         }
     };
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(saved)
 }
 
@@ -117,7 +117,7 @@ pub async fn request(
     }))
     .exec(&txn)
     .await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(created)
 }
 
@@ -166,7 +166,7 @@ pub async fn withdraw(
     active.status = Set(RequestStatus::Withdrawn);
     active.updated_at = Set(now);
     let withdrawn = active.update(&txn).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(withdrawn)
 }
 
@@ -480,7 +480,7 @@ pub async fn auto_match(state: &AppState, actor: &Actor, dry_run: bool) -> AppRe
     if dry_run {
         txn.rollback().await?;
     } else {
-        txn.commit().await?;
+        db::commit(txn, state).await?;
     }
     Ok(result)
 }

@@ -57,7 +57,7 @@ pub async fn notify(
     new: New,
     now: DateTime<Utc>,
 ) -> AppResult<notification::Model> {
-    Ok(notification::ActiveModel {
+    let written = notification::ActiveModel {
         organisation_id: Set(new.organisation_id),
         user_id: Set(new.user_id),
         kind: Set(new.kind.as_str().into()),
@@ -68,5 +68,79 @@ pub async fn notify(
         ..Default::default()
     }
     .insert(conn)
-    .await?)
+    .await?;
+    crate::events::emit(crate::events::Event::Notification {
+        user: written.user_id,
+        id: written.id,
+    });
+    Ok(written)
+}
+
+/// The actor's notifications, newest first.
+pub async fn list(
+    state: &crate::context::AppState,
+    actor: &crate::auth::Actor,
+    unread_only: bool,
+    page: &crate::domain::paging::PageRequest,
+) -> AppResult<crate::domain::paging::Paged<notification::Model>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut select =
+        notification::Entity::find().filter(notification::Column::UserId.eq(actor.user_id));
+    if unread_only {
+        select = select.filter(notification::Column::ReadAt.is_null());
+    }
+    super::paging::fetch_newest_first(&state.db, select, notification::Column::Id, page).await
+}
+
+/// How many of the actor's notifications are unread.
+pub async fn unread_count(
+    state: &crate::context::AppState,
+    actor: &crate::auth::Actor,
+) -> AppResult<u64> {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    Ok(notification::Entity::find()
+        .filter(notification::Column::UserId.eq(actor.user_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .count(&state.db)
+        .await?)
+}
+
+/// Marks the actor's notifications read; ids of anyone else's are ignored.
+/// Returns the actor's notifications among `ids`.
+pub async fn mark_read(
+    state: &crate::context::AppState,
+    actor: &crate::auth::Actor,
+    ids: &[i64],
+) -> AppResult<Vec<notification::Model>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
+    if ids.len() > 100 {
+        return Err(crate::error::AppError::field("ids", "at most 100 ids"));
+    }
+    notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(state.clock.now()))
+        .filter(notification::Column::UserId.eq(actor.user_id))
+        .filter(notification::Column::Id.is_in(ids.iter().copied()))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(&state.db)
+        .await?;
+    Ok(notification::Entity::find()
+        .filter(notification::Column::UserId.eq(actor.user_id))
+        .filter(notification::Column::Id.is_in(ids.iter().copied()))
+        .order_by_desc(notification::Column::Id)
+        .all(&state.db)
+        .await?)
+}
+
+/// One of the actor's notifications, or `NOT_FOUND`.
+pub async fn get(
+    state: &crate::context::AppState,
+    actor: &crate::auth::Actor,
+    id: i64,
+) -> AppResult<notification::Model> {
+    use sea_orm::EntityTrait;
+    notification::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(|n| n.user_id == actor.user_id)
+        .ok_or(crate::error::AppError::NotFound("notification"))
 }

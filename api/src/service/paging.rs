@@ -37,3 +37,32 @@ where
     let fetched = window.limit(request.limit + 1).all(conn).await?;
     Ok(Paged::from_fetched(fetched, request, total_count))
 }
+
+/// Like [`fetch`], newest (greatest id) first: `after` continues towards older items.
+pub async fn fetch_newest_first<E, C>(
+    conn: &C,
+    select: Select<E>,
+    id: E::Column,
+    request: &PageRequest,
+) -> AppResult<Paged<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    let total_count = select.clone().count(conn).await?;
+    let mut window = select;
+    if let Some(after) = request.after {
+        window = window.filter(id.lt(after.id));
+    }
+    if let Some(before) = request.before {
+        window = window.filter(id.gt(before.id));
+    }
+    window = if request.from_end {
+        window.order_by_asc(id)
+    } else {
+        window.order_by_desc(id)
+    };
+    let fetched = window.limit(request.limit + 1).all(conn).await?;
+    Ok(Paged::from_fetched(fetched, request, total_count))
+}

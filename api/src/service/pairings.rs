@@ -94,7 +94,7 @@ pub async fn propose(
         return Err(AppError::Conflict("the mentor has no free capacity".into()));
     }
     let created = create_proposal(&txn, &request, mentor_id, actor.user_id, &goals, now).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(created)
 }
 
@@ -200,7 +200,7 @@ pub async fn respond(
         (Kind::PairingDeclined, "The mentor declined the pairing")
     };
     notify(&txn, &updated, updated.learner_id, kind, message, now).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(updated)
 }
 
@@ -231,7 +231,7 @@ pub async fn complete(
         now,
     )
     .await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(updated)
 }
 
@@ -295,7 +295,7 @@ pub async fn cancel(
         )
         .await?;
     }
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(updated)
 }
 
@@ -524,7 +524,7 @@ pub async fn leave_feedback(
         now,
     )
     .await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(created)
 }
 

@@ -48,7 +48,7 @@ pub async fn register(
         ));
     }
     let claimed = seats::claim(&txn, clinic.seat_pool_id, actor.user_id, now).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok((claimed.seat, clinic))
 }
 
@@ -70,7 +70,7 @@ pub async fn cancel(
     }
     let changed = seats::release(&txn, registration.id, now).await?;
     clinics::notify_promoted(&txn, &clinic, &changed.promoted, now).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     let released = changed.released.ok_or(AppError::NotFound("registration"))?;
     Ok((released, clinic))
 }
@@ -104,7 +104,7 @@ pub async fn mark_attendance(
     active.attended = Set(Some(attended));
     active.updated_at = Set(now);
     let updated = active.update(&txn).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok((updated, clinic))
 }
 

@@ -22,6 +22,7 @@ use sea_orm::{
 use crate::db;
 use crate::domain::seats::{Placement, place, promotions};
 use crate::error::{AppError, AppResult};
+use crate::events::{Event, emit};
 
 /// Statuses that hold a place in a pool.
 pub const LIVE: [SeatStatus; 3] = [
@@ -131,6 +132,7 @@ pub async fn claim(
     if confirmed {
         adjust_confirmed(txn, pool_id, 1).await?;
     }
+    emit(Event::Seats { pool: pool_id });
     Ok(Claimed {
         seat,
         created: true,
@@ -173,6 +175,9 @@ pub async fn release(
         adjust_confirmed(txn, released.pool_id, -1).await?;
     }
     let promoted = promote(txn, released.pool_id, now).await?;
+    emit(Event::Seats {
+        pool: released.pool_id,
+    });
     Ok(Changed {
         released: Some(released),
         promoted,
@@ -208,6 +213,9 @@ pub async fn complete(
     let completed = active.update(txn).await?;
     adjust_confirmed(txn, completed.pool_id, -1).await?;
     let promoted = promote(txn, completed.pool_id, now).await?;
+    emit(Event::Seats {
+        pool: completed.pool_id,
+    });
     Ok(Changed {
         released: Some(completed),
         promoted,
@@ -228,9 +236,11 @@ pub async fn set_capacity(
         .filter(seat_pool::Column::Id.eq(pool_id))
         .exec(txn)
         .await?;
+    let promoted = promote(txn, pool_id, now).await?;
+    emit(Event::Seats { pool: pool_id });
     Ok(Changed {
         released: None,
-        promoted: promote(txn, pool_id, now).await?,
+        promoted,
     })
 }
 
@@ -261,6 +271,7 @@ pub async fn cancel_all(
         .filter(seat_pool::Column::Id.eq(pool_id))
         .exec(txn)
         .await?;
+    emit(Event::Seats { pool: pool_id });
     Ok(live)
 }
 

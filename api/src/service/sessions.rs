@@ -76,6 +76,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Actor> {
         organisation_id: user.organisation_id,
         role: user.role,
         session: claims.sid,
+        expires_at: Some(claims.exp),
     })
 }
 
@@ -113,7 +114,7 @@ pub async fn sign_up(state: &AppState, input: SignUp) -> AppResult<Session> {
     .await
     .map_err(email_conflict)?;
     let session = start_session(&txn, state, user).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(session)
 }
 
@@ -158,7 +159,7 @@ pub async fn login(
         user
     };
     let session = start_session(&txn, state, user).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(session)
 }
 
@@ -180,7 +181,7 @@ pub async fn refresh(state: &AppState, presented: &str) -> AppResult<Session> {
     }
     if row.used_at.is_some() {
         revoke_family(&txn, &row.family, now).await?;
-        txn.commit().await?;
+        db::commit(txn, state).await?;
         return Err(AppError::Unauthenticated(
             "refresh token reused; the session is revoked",
         ));
@@ -213,7 +214,7 @@ pub async fn refresh(state: &AppState, presented: &str) -> AppResult<Session> {
         state
             .jwt
             .issue(user.id, user.token_version, &row.family, now)?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(Session {
         access_token,
         refresh_token,
@@ -234,7 +235,7 @@ pub async fn logout(state: &AppState, presented: &str) -> AppResult<()> {
     {
         revoke_family(&txn, &row.family, now).await?;
     }
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(())
 }
 
@@ -272,7 +273,7 @@ pub async fn change_password(
         others = others.filter(refresh_token::Column::Family.ne(current.as_str()));
     }
     others.exec(&txn).await?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(user)
 }
 

@@ -5,6 +5,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 
 use crate::auth::Actor;
 use crate::context::AppState;
+use crate::db;
 use crate::error::{AppError, AppResult};
 
 /// Skills visible in an organisation: the catalogue and its own.
@@ -110,7 +111,7 @@ pub async fn add(state: &AppState, actor: &Actor, input: NewSkill) -> AppResult<
     if key.is_empty() {
         return Err(AppError::field("name", "name needs a letter or a digit"));
     }
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = db::begin_write(&state.db).await?;
     let taken = skill::Entity::find()
         .filter(visible_to(actor.organisation_id))
         .filter(skill::Column::Key.eq(key.as_str()))
@@ -136,7 +137,7 @@ pub async fn add(state: &AppState, actor: &Actor, input: NewSkill) -> AppResult<
         AppError::Conflict(_) => AppError::field("key", "a skill with this key exists"),
         other => other,
     })?;
-    txn.commit().await?;
+    db::commit(txn, state).await?;
     Ok(created)
 }
 

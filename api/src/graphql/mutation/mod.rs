@@ -4,6 +4,7 @@ mod clinics;
 mod courses;
 mod members;
 mod mentoring;
+mod notifications;
 mod sessions;
 mod skills;
 
@@ -18,5 +19,6 @@ pub struct MutationRoot(
     clinics::ClinicMutation,
     courses::CourseMutation,
     mentoring::MentoringMutation,
+    notifications::NotificationMutation,
     skills::SkillMutation,
 );

@@ -6,6 +6,9 @@ mod identity;
 mod members;
 mod mentoring;
 mod node;
+mod notifications;
+
+pub use node::load as load_node;
 
 use async_graphql::MergedObject;
 
@@ -18,5 +21,6 @@ pub struct QueryRoot(
     clinics::ClinicsQuery,
     courses::CoursesQuery,
     mentoring::MentoringQuery,
+    notifications::NotificationsQuery,
     node::NodeQuery,
 );

@@ -9,11 +9,11 @@ use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::types::{
     Clinic, ClinicRegistration, Course, Enrolment, Invitation, Lesson, MentoringRequest, Node,
-    Organisation, Pairing, Skill, User,
+    Notification, Organisation, Pairing, Skill, User,
 };
 use crate::service::{
-    clinics, courses, enrolments, invitations, mentoring, organisations, pairings, registrations,
-    skills, users,
+    clinics, courses, enrolments, invitations, mentoring, notifications, organisations, pairings,
+    registrations, skills, users,
 };
 
 /// Most ids one `nodes` call accepts.
@@ -51,7 +51,8 @@ impl NodeQuery {
     }
 }
 
-async fn load(state: &AppState, actor: &Actor, id: &ID) -> AppResult<Option<Node>> {
+/// Resolves a global id for the actor: `None` when absent or not visible.
+pub async fn load(state: &AppState, actor: &Actor, id: &ID) -> AppResult<Option<Node>> {
     let (kind, raw) = ids::decode_any(id, "id")?;
     let found = match kind {
         Kind::User => users::get(state, actor, raw)
@@ -87,6 +88,9 @@ async fn load(state: &AppState, actor: &Actor, id: &ID) -> AppResult<Option<Node
         Kind::Pairing => pairings::get(state, actor, raw)
             .await
             .map(|p| Node::Pairing(Pairing(p))),
+        Kind::Notification => notifications::get(state, actor, raw)
+            .await
+            .map(|n| Node::Notification(Notification(n))),
     };
     match found {
         Ok(node) => Ok(Some(node)),

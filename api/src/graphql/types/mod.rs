@@ -6,6 +6,7 @@ pub mod expertise;
 pub mod invitation;
 pub mod mentoring;
 pub mod node;
+pub mod notification;
 pub mod organisation;
 pub mod session;
 pub mod skill;
@@ -21,6 +22,7 @@ pub use mentoring::{
     MentoringSession, Pairing, RequestStatus,
 };
 pub use node::Node;
+pub use notification::Notification;
 pub use organisation::Organisation;
 pub use session::AuthPayload;
 pub use skill::{Skill, SkillKind};

@@ -2,6 +2,8 @@
 
 use async_graphql::{ID, Interface};
 
+use super::Notification;
+
 use super::{
     Clinic, ClinicRegistration, Course, Enrolment, Invitation, Lesson, MentoringRequest,
     Organisation, Pairing, Skill, User,
@@ -22,4 +24,5 @@ pub enum Node {
     Enrolment(Enrolment),
     MentoringRequest(MentoringRequest),
     Pairing(Pairing),
+    Notification(Notification),
 }

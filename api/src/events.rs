@@ -1,0 +1,173 @@
+//! Live events for subscriptions. Services record events while they work
+//! ([`emit`]); they are published only after the transaction commits
+//! ([`crate::db::commit`]), so rolled-back work never announces anything.
+//!
+//! On SQLite events go straight to this process's subscribers. On PostgreSQL
+//! they travel through `NOTIFY`, and every instance's listener (this one
+//! included) hands them to its own subscribers, so a subscriber on one
+//! instance hears about a change made through another.
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+/// The PostgreSQL channel events travel on.
+pub const CHANNEL: &str = "voimavara_events";
+/// Events a subscriber may fall behind by before it is dropped.
+pub const BUFFER: usize = 256;
+
+/// Something subscribers may want to hear about. Small on purpose: an id to reload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "k")]
+pub enum Event {
+    /// A notification row was written for a member.
+    #[serde(rename = "n")]
+    Notification { user: i64, id: i64 },
+    /// The seats of a pool (a clinic or course) changed.
+    #[serde(rename = "s")]
+    Seats { pool: i64 },
+}
+
+tokio::task_local! {
+    static PENDING: RefCell<Vec<Event>>;
+}
+
+/// Records an event of the current write; a no-op outside a request scope.
+pub fn emit(event: Event) {
+    let _ = PENDING.try_with(|pending| pending.borrow_mut().push(event));
+}
+
+/// Forgets events recorded so far (a new write transaction begins).
+pub fn reset() {
+    let _ = PENDING.try_with(|pending| pending.borrow_mut().clear());
+}
+
+/// Takes the events recorded so far.
+pub fn take() -> Vec<Event> {
+    PENDING
+        .try_with(|pending| std::mem::take(&mut *pending.borrow_mut()))
+        .unwrap_or_default()
+}
+
+/// Runs `work` with a place to record events.
+pub async fn scope<F: std::future::Future>(work: F) -> F::Output {
+    PENDING.scope(RefCell::new(Vec::new()), work).await
+}
+
+/// This process's event hub.
+#[derive(Debug, Clone)]
+pub struct Bus {
+    local: broadcast::Sender<Event>,
+    postgres: Option<DatabaseConnection>,
+}
+
+impl Bus {
+    /// A hub for `db`: in-process on SQLite, through NOTIFY on PostgreSQL.
+    pub fn new(db: &DatabaseConnection) -> Self {
+        let (local, _) = broadcast::channel(BUFFER);
+        let postgres = (db.get_database_backend() == DbBackend::Postgres).then(|| db.clone());
+        Self { local, postgres }
+    }
+
+    /// A receiver of every event from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.local.subscribe()
+    }
+
+    /// Publishes committed events.
+    pub async fn publish(&self, events: Vec<Event>) {
+        for event in events {
+            match &self.postgres {
+                None => {
+                    let _ = self.local.send(event);
+                }
+                Some(db) => {
+                    let payload = serde_json::to_string(&event).unwrap_or_default();
+                    let sent = db
+                        .execute_raw(Statement::from_sql_and_values(
+                            DbBackend::Postgres,
+                            "SELECT pg_notify($1, $2)",
+                            [CHANNEL.into(), payload.into()],
+                        ))
+                        .await;
+                    if let Err(err) = sent {
+                        tracing::warn!(error = %err, "could not publish an event");
+                    }
+                }
+            }
+        }
+    }
+
+    /// On PostgreSQL, listens for every instance's events and hands them to
+    /// local subscribers, reconnecting by itself when the connection drops.
+    pub fn spawn_listener(&self, url: String) {
+        if self.postgres.is_none() {
+            return;
+        }
+        let local = self.local.clone();
+        tokio::spawn(async move {
+            loop {
+                match sea_orm::sqlx::postgres::PgListener::connect(&url).await {
+                    Ok(mut listener) => {
+                        if let Err(err) = listener.listen(CHANNEL).await {
+                            tracing::warn!(error = %err, "could not LISTEN for events");
+                        } else {
+                            tracing::debug!("listening for events");
+                            loop {
+                                match listener.try_recv().await {
+                                    Ok(Some(notification)) => {
+                                        if let Ok(event) =
+                                            serde_json::from_str::<Event>(notification.payload())
+                                        {
+                                            let _ = local.send(event);
+                                        }
+                                    }
+                                    // The connection was lost: start over with a new one.
+                                    Ok(None) => break,
+                                    Err(err) => {
+                                        tracing::warn!(error = %err, "event listener failed");
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    Err(err) => {
+                        tracing::warn!(error = %err, "could not connect the event listener")
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_are_small_and_round_trip() {
+        let event = Event::Notification { user: 12, id: 345 };
+        let text = serde_json::to_string(&event).expect("serialises");
+        assert_eq!(text, r#"{"k":"n","user":12,"id":345}"#);
+        assert_eq!(serde_json::from_str::<Event>(&text).ok(), Some(event));
+    }
+
+    #[tokio::test]
+    async fn events_are_only_taken_inside_a_scope_and_reset_forgets_them() {
+        emit(Event::Seats { pool: 1 });
+        assert!(take().is_empty());
+        let taken = scope(async {
+            emit(Event::Seats { pool: 1 });
+            reset();
+            emit(Event::Seats { pool: 2 });
+            take()
+        })
+        .await;
+        assert_eq!(taken, vec![Event::Seats { pool: 2 }]);
+    }
+}
