@@ -336,3 +336,29 @@ async fn forged_expired_and_tampered_tokens_are_refused() {
     let expired = app.gql(ME, json!({}), session.token()).await;
     assert_eq!(error_code(&expired), Some("UNAUTHENTICATED"));
 }
+
+#[tokio::test]
+async fn one_client_address_guessing_across_many_accounts_is_limited_too() {
+    let app = spawn_app().await;
+    app.sign_up("Org", "real@example.fi").await;
+    // Thirty failures spread over six made-up accounts (five each, under the
+    // per-account limit) exhaust the address's allowance.
+    for i in 0..30 {
+        let body = app
+            .gql(LOGIN, json!({"email": format!("guess{}@example.fi", i % 6), "password": "wrong password"}), None)
+            .await;
+        assert_eq!(
+            error_code(&body),
+            Some("UNAUTHENTICATED"),
+            "attempt {i}: {body}"
+        );
+    }
+    let locked = app
+        .gql(
+            LOGIN,
+            json!({"email": "real@example.fi", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(error_code(&locked), Some("RATE_LIMITED"));
+}

@@ -85,12 +85,18 @@ pub fn assign(requests: &[Options], capacities: &[u32]) -> Vec<(usize, usize)> {
         dist[source] = 0;
         let mut heap = BinaryHeap::new();
         heap.push(Reverse((0i64, source)));
+        let mut settled = vec![false; n];
         while let Some(Reverse((d, u))) = heap.pop() {
-            if d > dist[u] {
+            if settled[u] || d > dist[u] {
                 continue;
             }
+            settled[u] = true;
+            // Nothing beyond the sink can shorten the path to it.
+            if u == sink {
+                break;
+            }
             for (k, e) in graph[u].iter().enumerate() {
-                if e.cap <= 0 {
+                if e.cap <= 0 || settled[e.to] {
                     continue;
                 }
                 let reduced = e.cost + potential[u] - potential[e.to];
@@ -110,10 +116,11 @@ pub fn assign(requests: &[Options], capacities: &[u32]) -> Vec<(usize, usize)> {
         if path_cost >= 0 {
             break;
         }
+        // Nodes not settled before the sink move by the sink's distance,
+        // which keeps every reduced cost non-negative.
+        let reach = dist[sink];
         for v in 0..n {
-            if dist[v] < INF {
-                potential[v] += dist[v];
-            }
+            potential[v] += if settled[v] { dist[v] } else { reach };
         }
         let mut v = sink;
         while let Some((u, k)) = prev[v] {
