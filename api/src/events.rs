@@ -103,45 +103,62 @@ impl Bus {
 
     /// On PostgreSQL, listens for every instance's events and hands them to
     /// local subscribers, reconnecting by itself when the connection drops.
-    pub fn spawn_listener(&self, url: String) {
+    /// The first `LISTEN` is in place before this returns, so nothing
+    /// committed after start-up is missed.
+    pub async fn start_listener(&self, url: String) {
         if self.postgres.is_none() {
             return;
         }
         let local = self.local.clone();
+        let mut current = listen(&url).await;
         tokio::spawn(async move {
             loop {
-                match sea_orm::sqlx::postgres::PgListener::connect(&url).await {
-                    Ok(mut listener) => {
-                        if let Err(err) = listener.listen(CHANNEL).await {
-                            tracing::warn!(error = %err, "could not LISTEN for events");
-                        } else {
-                            tracing::debug!("listening for events");
-                            loop {
-                                match listener.try_recv().await {
-                                    Ok(Some(notification)) => {
-                                        if let Ok(event) =
-                                            serde_json::from_str::<Event>(notification.payload())
-                                        {
-                                            let _ = local.send(event);
-                                        }
-                                    }
-                                    // The connection was lost: start over with a new one.
-                                    Ok(None) => break,
-                                    Err(err) => {
-                                        tracing::warn!(error = %err, "event listener failed");
-                                        break;
-                                    }
-                                }
+                let mut listener = match current.take() {
+                    Some(listener) => listener,
+                    None => match listen(&url).await {
+                        Some(listener) => listener,
+                        None => {
+                            tokio::time::sleep(Duration::from_millis(500)).await;
+                            continue;
+                        }
+                    },
+                };
+                loop {
+                    match listener.try_recv().await {
+                        Ok(Some(notification)) => {
+                            if let Ok(event) = serde_json::from_str::<Event>(notification.payload())
+                            {
+                                let _ = local.send(event);
                             }
                         }
-                    }
-                    Err(err) => {
-                        tracing::warn!(error = %err, "could not connect the event listener")
+                        // The connection was lost: start over with a new one.
+                        Ok(None) => break,
+                        Err(err) => {
+                            tracing::warn!(error = %err, "event listener failed");
+                            break;
+                        }
                     }
                 }
-                tokio::time::sleep(Duration::from_millis(500)).await;
             }
         });
+    }
+}
+
+/// A connection listening on [`CHANNEL`], or `None` (logged) when it cannot be had.
+async fn listen(url: &str) -> Option<sea_orm::sqlx::postgres::PgListener> {
+    let mut listener = match sea_orm::sqlx::postgres::PgListener::connect(url).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            tracing::warn!(error = %err, "could not connect the event listener");
+            return None;
+        }
+    };
+    match listener.listen(CHANNEL).await {
+        Ok(()) => Some(listener),
+        Err(err) => {
+            tracing::warn!(error = %err, "could not LISTEN for events");
+            None
+        }
     }
 }
 

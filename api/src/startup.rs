@@ -93,7 +93,9 @@ impl Application {
             .to_owned();
 
         let events = crate::events::Bus::new(&conn);
-        events.spawn_listener(settings.database.database_url.clone());
+        events
+            .start_listener(settings.database.database_url.clone())
+            .await;
         let state: State = Arc::new(AppState {
             events,
             db: conn,

@@ -230,3 +230,69 @@ async fn an_event_on_one_instance_reaches_a_subscriber_on_another() {
         "{update}"
     );
 }
+
+#[tokio::test]
+async fn a_subscription_ends_when_its_token_expires() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "a@example.fi").await;
+    // The token was issued at 09:00 and expires at 09:15; one second is left.
+    app.clock.advance(chrono::Duration::seconds(15 * 60 - 1));
+    let mut client = acked(&app, &admin).await;
+    client.subscribe("1", ADDED, json!({})).await;
+    let ended = client.next().await.unwrap();
+    assert_eq!(ended, json!({"id": "1", "type": "complete"}));
+}
+
+#[tokio::test]
+async fn the_event_listener_comes_back_after_its_connection_is_killed() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app().await;
+    if app.state.db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return;
+    }
+    let admin = app.sign_up("Org", "a@example.fi").await;
+    let clinic = app
+        .schedule_clinic(
+            &admin,
+            &admin.user_id,
+            "2027-01-10T10:00:00Z",
+            "2027-01-10T11:00:00Z",
+            3,
+        )
+        .await;
+    let mut watcher = acked(&app, &admin).await;
+    watcher
+        .subscribe("seats", SEATS, json!({"id": clinic}))
+        .await;
+    let killed = app
+        .state
+        .db
+        .query_all_raw(Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity \
+             WHERE datname = current_database() AND query ILIKE 'LISTEN%'",
+        ))
+        .await
+        .unwrap();
+    assert!(!killed.is_empty(), "the listener's connection was found");
+    // Events published while the listener is away are lost (at most once), so
+    // keep changing the seats until one arrives through the new connection.
+    for capacity in 4..40 {
+        app.gql(
+            "mutation($id: ID!, $c: Int!) { updateClinic(id: $id, input: {capacity: $c}) { id } }",
+            json!({"id": clinic, "c": capacity}),
+            admin.token(),
+        )
+        .await;
+        let arrived =
+            tokio::time::timeout(std::time::Duration::from_millis(500), watcher.next()).await;
+        if let Ok(Ok(message)) = arrived {
+            assert_eq!(
+                message["payload"]["data"]["clinicSeatsChanged"]["id"],
+                clinic.as_str()
+            );
+            return;
+        }
+    }
+    panic!("no event arrived after the listener was killed");
+}
