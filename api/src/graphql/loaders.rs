@@ -504,3 +504,24 @@ impl Loader<RequestById> for AppLoader {
         Ok(rows.into_iter().map(|r| (RequestById(r.id), r)).collect())
     }
 }
+
+/// The seat counts of a pool (a clinic's or a course's).
+pub async fn pool_counts(ctx: &Context<'_>, pool_id: i64) -> AppResult<Counts> {
+    Ok(loader(ctx)?
+        .load_one(PoolCounts(pool_id))
+        .await?
+        .unwrap_or_default())
+}
+
+/// The 1-based waitlist position of a seat; `None` unless it is waitlisted.
+pub async fn waitlist_position(ctx: &Context<'_>, seat: &seat::Model) -> AppResult<Option<i64>> {
+    if seat.status != entity::SeatStatus::Waitlisted {
+        return Ok(None);
+    }
+    loader(ctx)?
+        .load_one(WaitlistPosition {
+            seat_id: seat.id,
+            pool_id: seat.pool_id,
+        })
+        .await
+}

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{
-    ClinicByPool, ClinicSkills, LiveSeat, PoolCounts, UserById, WaitlistPosition, loader,
+    ClinicByPool, ClinicSkills, LiveSeat, UserById, loader, pool_counts, waitlist_position,
 };
 use crate::graphql::pagination::{Page, connection, page_request};
 use crate::graphql::scalars::Timestamp;
@@ -120,37 +120,25 @@ impl Clinic {
 
     /// Seats in all.
     async fn capacity(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
-        let counts = loader(ctx)?
-            .load_one(PoolCounts(self.0.seat_pool_id))
-            .await?
-            .unwrap_or_default();
+        let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
         Ok(counts.capacity.unwrap_or(0))
     }
 
     /// Confirmed registrations.
     async fn seats_taken(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let counts = loader(ctx)?
-            .load_one(PoolCounts(self.0.seat_pool_id))
-            .await?
-            .unwrap_or_default();
+        let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
         Ok(counts.confirmed)
     }
 
     /// Seats still free (never negative, also after the capacity was lowered).
     async fn seats_left(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let counts = loader(ctx)?
-            .load_one(PoolCounts(self.0.seat_pool_id))
-            .await?
-            .unwrap_or_default();
+        let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
         Ok((i64::from(counts.capacity.unwrap_or(0)) - counts.confirmed).max(0))
     }
 
     /// People waiting for a seat.
     async fn waitlist_length(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let counts = loader(ctx)?
-            .load_one(PoolCounts(self.0.seat_pool_id))
-            .await?
-            .unwrap_or_default();
+        let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
         Ok(counts.waitlisted)
     }
 
@@ -222,15 +210,7 @@ impl ClinicRegistration {
 
     /// 1 for the first in line; null unless waitlisted.
     async fn waitlist_position(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
-        if self.0.status != entity::SeatStatus::Waitlisted {
-            return Ok(None);
-        }
-        Ok(loader(ctx)?
-            .load_one(WaitlistPosition {
-                seat_id: self.0.id,
-                pool_id: self.0.pool_id,
-            })
-            .await?)
+        Ok(waitlist_position(ctx, &self.0).await?)
     }
 
     /// Whether the holder came (null until marked).

@@ -8,8 +8,8 @@ use crate::error::AppError;
 use crate::graphql::context::actor;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{
-    Completions, CourseByPool, CourseLessons, CourseSkills, LiveSeat, PoolCounts, UserById,
-    WaitlistPosition, loader,
+    Completions, CourseByPool, CourseLessons, CourseSkills, LiveSeat, UserById, loader,
+    pool_counts, waitlist_position,
 };
 use crate::graphql::scalars::Timestamp;
 
@@ -69,28 +69,19 @@ impl Course {
 
     /// Places in all; null means unlimited.
     async fn capacity(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
-        let counts = loader(ctx)?
-            .load_one(PoolCounts(self.0.seat_pool_id))
-            .await?
-            .unwrap_or_default();
+        let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
         Ok(counts.capacity)
     }
 
     /// Enrolments holding a place (completed ones have given theirs up).
     async fn seats_taken(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let counts = loader(ctx)?
-            .load_one(PoolCounts(self.0.seat_pool_id))
-            .await?
-            .unwrap_or_default();
+        let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
         Ok(counts.confirmed)
     }
 
     /// Places still free; null when unlimited.
     async fn seats_left(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
-        let counts = loader(ctx)?
-            .load_one(PoolCounts(self.0.seat_pool_id))
-            .await?
-            .unwrap_or_default();
+        let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
         Ok(counts
             .capacity
             .map(|c| (i64::from(c) - counts.confirmed).max(0)))
@@ -98,10 +89,7 @@ impl Course {
 
     /// People waiting for a place.
     async fn waitlist_length(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let counts = loader(ctx)?
-            .load_one(PoolCounts(self.0.seat_pool_id))
-            .await?
-            .unwrap_or_default();
+        let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
         Ok(counts.waitlisted)
     }
 
@@ -199,15 +187,7 @@ impl Enrolment {
 
     /// 1 for the first in line; null unless waitlisted.
     async fn waitlist_position(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
-        if self.0.status != entity::SeatStatus::Waitlisted {
-            return Ok(None);
-        }
-        Ok(loader(ctx)?
-            .load_one(WaitlistPosition {
-                seat_id: self.0.id,
-                pool_id: self.0.pool_id,
-            })
-            .await?)
+        Ok(waitlist_position(ctx, &self.0).await?)
     }
 
     /// Share of the course's current lessons completed, 0 to 1; 1 once COMPLETED.
