@@ -75,41 +75,4 @@ pub fn is_json_content_type(content_type: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_best_acceptable_type_is_chosen() {
-        use ResponseType::*;
-        assert_eq!(negotiate(None), Some(Json));
-        assert_eq!(
-            negotiate(Some("application/graphql-response+json")),
-            Some(GraphqlResponse)
-        );
-        assert_eq!(negotiate(Some("application/json")), Some(Json));
-        assert_eq!(
-            negotiate(Some(
-                "application/graphql-response+json, application/json;q=0.9"
-            )),
-            Some(GraphqlResponse)
-        );
-        assert_eq!(
-            negotiate(Some(
-                "application/graphql-response+json;q=0.5, application/json"
-            )),
-            Some(Json)
-        );
-        assert_eq!(negotiate(Some("*/*")), Some(GraphqlResponse));
-        assert_eq!(negotiate(Some("text/html")), None);
-        assert_eq!(negotiate(Some("application/json;q=0")), None);
-    }
-
-    #[test]
-    fn only_utf8_json_bodies_are_accepted() {
-        assert!(is_json_content_type("application/json"));
-        assert!(is_json_content_type("Application/JSON; charset=UTF-8"));
-        assert!(!is_json_content_type("application/json; charset=latin1"));
-        assert!(!is_json_content_type("text/plain"));
-        assert!(!is_json_content_type("application/graphql"));
-    }
-}
+mod tests;

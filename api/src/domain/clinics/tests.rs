@@ -1,0 +1,36 @@
+//! Unit tests of the parent module.
+
+use super::*;
+use chrono::TimeZone;
+
+#[test]
+fn capacities_and_links_are_checked() {
+    assert!(capacity(0, "capacity").is_err());
+    assert!(capacity(10_001, "capacity").is_err());
+    assert_eq!(capacity(20, "capacity").ok(), Some(20));
+    assert_eq!(
+        link(Some("https://meet.example.fi/x"), "onlineUrl").ok(),
+        Some(Some("https://meet.example.fi/x".into()))
+    );
+    assert_eq!(link(Some("  "), "onlineUrl").ok(), Some(None));
+    for bad in [
+        "javascript:alert(1)",
+        "meet.example.fi",
+        "ftp://x.fi",
+        "https://",
+    ] {
+        assert!(link(Some(bad), "onlineUrl").is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn back_to_back_is_not_an_overlap() {
+    let at = |h| {
+        Utc.with_ymd_and_hms(2027, 1, 1, h, 0, 0)
+            .single()
+            .expect("valid")
+    };
+    assert!(!overlaps((at(9), at(10)), (at(10), at(11))));
+    assert!(overlaps((at(9), at(11)), (at(10), at(12))));
+    assert!(overlaps((at(9), at(12)), (at(10), at(11))));
+}
