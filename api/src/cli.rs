@@ -35,6 +35,20 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL) to standard output.
     PrintSchema,
+    /// Fill the database with a large organisation for load tests (migrating
+    /// first) and write its ids and access tokens as JSON.
+    SeedBench {
+        #[command(flatten)]
+        size: crate::seed::bench::BenchSize,
+        /// Where to write the ids and tokens (JSON); standard output if absent.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Access tokens to issue, for the first members.
+        #[arg(long, default_value_t = 64)]
+        tokens: usize,
+        #[command(flatten)]
+        settings: Settings,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -63,6 +77,90 @@ pub async fn main() -> ExitCode {
         Some(Command::PrintSchema) => {
             print!("{}", graphql::sdl());
             ExitCode::SUCCESS
+        }
+        Some(Command::SeedBench {
+            size,
+            out,
+            tokens,
+            settings,
+        }) => match seed_bench(&size, out.as_deref(), tokens, settings).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("voimavara: {err}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+async fn seed_bench(
+    size: &crate::seed::bench::BenchSize,
+    out: Option<&std::path::Path>,
+    tokens: usize,
+    settings: Settings,
+) -> Result<(), String> {
+    use crate::graphql::ids::{self, Kind};
+    let conn = db::connect(&settings.database.database_url, 2)
+        .await
+        .map_err(|e| format!("cannot reach the database: {e}"))?;
+    Migrator::up(&conn, None)
+        .await
+        .map_err(|e| format!("cannot apply migrations: {e}"))?;
+    let clock = crate::clock::SystemClock;
+    let now = crate::clock::Clock::now(&clock);
+    let random = crate::random::Random::from_os();
+    let secret = crate::secrets::jwt_secret(&settings, &conn, &random, &clock)
+        .await
+        .map_err(|e| e.to_string())?;
+    let keys = crate::auth::jwt::JwtKeys::new(&secret).map_err(|_| "invalid JWT secret")?;
+    let hash = crate::auth::password::hash(crate::seed::bench::PASSWORD.into())
+        .await
+        .map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let seeded = crate::seed::bench::seed(&conn, size, now, &hash)
+        .await
+        .map_err(|e| format!("seeding failed: {e}"))?;
+    let elapsed = started.elapsed();
+    let token = |user_id: i64| {
+        keys.issue(user_id, 0, "bench", now)
+            .map(|(token, _)| token)
+            .map_err(|e| e.to_string())
+    };
+    let mut members = Vec::new();
+    for &id in seeded.member_ids.iter().skip(size.mentors).take(tokens) {
+        members.push(serde_json::json!({"id": ids::encode(Kind::User, id).0, "token": token(id)?}));
+    }
+    let report = serde_json::json!({
+        "organisationId": ids::encode(Kind::Organisation, seeded.organisation_id).0,
+        "admin": {"id": ids::encode(Kind::User, seeded.admin_id).0, "token": token(seeded.admin_id)?},
+        "password": crate::seed::bench::PASSWORD,
+        "learners": members,
+        "clinics": seeded.clinic_ids.iter().map(|&id| ids::encode(Kind::Clinic, id).0).collect::<Vec<_>>(),
+        "requests": seeded.request_ids.iter().map(|&id| ids::encode(Kind::MentoringRequest, id).0).collect::<Vec<_>>(),
+        "counts": {
+            "members": seeded.member_ids.len(),
+            "clinics": seeded.clinic_ids.len(),
+            "registrations": seeded.registrations,
+            "mentors": size.mentors,
+            "requests": seeded.request_ids.len(),
+        },
+        "seconds": elapsed.as_secs_f64(),
+    });
+    eprintln!(
+        "seeded {} members, {} clinics, {} registrations, {} mentors, {} requests in {:.1} s",
+        seeded.member_ids.len(),
+        seeded.clinic_ids.len(),
+        seeded.registrations,
+        size.mentors,
+        seeded.request_ids.len(),
+        elapsed.as_secs_f64()
+    );
+    match out {
+        Some(path) => std::fs::write(path, report.to_string())
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => {
+            println!("{report}");
+            Ok(())
         }
     }
 }

@@ -90,6 +90,10 @@ pub struct QueryLimits {
     /// Longest time one operation may run, in milliseconds.
     #[arg(long, env = "VOIMAVARA_REQUEST_TIMEOUT_MS", default_value_t = 15_000)]
     pub request_timeout_ms: u64,
+    /// Automatic persisted queries kept in memory (least recently used are
+    /// dropped first); 0 turns persisted queries off.
+    #[arg(long, env = "VOIMAVARA_PERSISTED_QUERIES", default_value_t = 1000)]
+    pub persisted_queries: usize,
 }
 
 impl QueryLimits {
@@ -111,6 +115,7 @@ impl Default for QueryLimits {
             max_body_bytes: 65_536,
             max_batch: 5,
             request_timeout_ms: 15_000,
+            persisted_queries: 1000,
         }
     }
 }
@@ -147,6 +152,11 @@ pub struct Settings {
     #[arg(long, env = "VOIMAVARA_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// How long a request's batch loader waits for more keys before it runs
+    /// one statement for all of them, in microseconds.
+    #[arg(long, env = "VOIMAVARA_BATCH_DELAY_US", default_value_t = 1000)]
+    pub batch_delay_us: u64,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "VOIMAVARA_WORKERS")]
     pub workers: Option<usize>,
@@ -169,6 +179,7 @@ impl Settings {
             cors_origins: Vec::new(),
             production: false,
             public_url: None,
+            batch_delay_us: 1000,
             workers: None,
             limits: QueryLimits::default(),
         }

@@ -25,6 +25,8 @@ pub struct AppState {
     pub public_url: String,
     /// Live events for subscriptions.
     pub events: crate::events::Bus,
+    /// Prometheus metrics, and the statement counter.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Shared handle on the state.

@@ -30,6 +30,18 @@ impl Random {
         out
     }
 
+    /// A uniformly random number in `0..n` (0 when `n` is 0).
+    pub fn below(&self, n: u64) -> u64 {
+        use rand::Rng;
+        if n == 0 {
+            return 0;
+        }
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .random_range(0..n)
+    }
+
     /// A random 256-bit token as 64 lowercase hex characters.
     pub fn token(&self) -> String {
         hex::encode(self.bytes::<32>())

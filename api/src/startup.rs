@@ -15,6 +15,7 @@ use crate::context::{AppState, State};
 use crate::db;
 use crate::graphql::build_schema;
 use crate::http::{self, HttpState};
+use crate::metrics::Metrics;
 use crate::random::Random;
 use crate::secrets;
 
@@ -65,7 +66,7 @@ impl Application {
         let random = overrides
             .random
             .unwrap_or_else(|| Arc::new(Random::from_os()));
-        let conn = db::connect(
+        let mut conn = db::connect(
             &settings.database.database_url,
             settings.database.db_max_connections,
         )
@@ -74,6 +75,9 @@ impl Application {
         Migrator::up(&conn, None)
             .await
             .map_err(StartupError::Migration)?;
+        let metrics =
+            Arc::new(Metrics::new().map_err(|e| StartupError::Settings(format!("metrics: {e}")))?);
+        metrics.instrument(&mut conn);
         let secret = secrets::jwt_secret(&settings, &conn, &random, clock.as_ref()).await?;
         let jwt = JwtKeys::new(&secret).map_err(|_| StartupError::Settings("JWT secret".into()))?;
 
@@ -104,6 +108,7 @@ impl Application {
             random,
             jwt,
             public_url,
+            metrics,
         });
         let http_state = HttpState {
             schema: build_schema(state.clone()),

@@ -13,6 +13,7 @@ mod http_transport;
 mod members;
 mod mentoring;
 mod migrations;
+mod performance;
 mod query_limits;
 mod schema_file;
 mod sessions;

@@ -34,6 +34,8 @@ pub struct PageRequest {
     pub limit: u64,
     /// Take the last `limit` items of the window instead of the first.
     pub from_end: bool,
+    /// Whether the caller wants the list's total count (it costs a query).
+    pub count_total: bool,
 }
 
 impl PageRequest {
@@ -68,6 +70,7 @@ impl PageRequest {
             before,
             limit,
             from_end,
+            count_total: true,
         })
     }
 

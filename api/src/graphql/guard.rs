@@ -3,32 +3,87 @@
 //! does), and records whether a request reached execution (the HTTP layer's
 //! status code depends on it).
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextSubscribe,
-    NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
+    NextSubscribe, NextValidation,
 };
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Value, Variables};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::{
+    Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
+};
 use futures_util::stream::{BoxStream, StreamExt};
 use sea_orm::DbErr;
 
 use crate::config::QueryLimits;
 use crate::error::{AppError, ErrorCode};
 
-/// Set when a request's operation starts executing.
+/// What the HTTP layer and the guard share about one request: whether it
+/// reached execution (the status code depends on it), whether it came by GET
+/// and was refused for being a mutation (405), and the operation's name for
+/// metrics (from the document when the request does not name it).
 #[derive(Debug, Default, Clone)]
-pub struct Executed(Arc<AtomicBool>);
+pub struct RequestInfo(Arc<Info>);
 
-impl Executed {
-    /// Whether execution started.
-    pub fn get(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
+#[derive(Debug, Default)]
+struct Info {
+    operation_name: Option<String>,
+    read_only: bool,
+    executed: AtomicBool,
+    refused: AtomicBool,
+    document_name: OnceLock<Option<String>>,
+}
+
+impl RequestInfo {
+    /// A request asking for `operation_name`; `read_only` when it came by GET.
+    pub fn new(operation_name: Option<String>, read_only: bool) -> Self {
+        Self(Arc::new(Info {
+            operation_name,
+            read_only,
+            ..Info::default()
+        }))
     }
-    fn set(&self) {
-        self.0.store(true, Ordering::SeqCst);
+
+    /// Whether execution started.
+    pub fn executed(&self) -> bool {
+        self.0.executed.load(Ordering::SeqCst)
+    }
+
+    /// Whether a GET request was refused for selecting a mutation.
+    pub fn refused(&self) -> bool {
+        self.0.refused.load(Ordering::SeqCst)
+    }
+
+    /// The operation's name, if the request or its document gives one.
+    pub fn operation(&self) -> Option<&str> {
+        self.0
+            .operation_name
+            .as_deref()
+            .or_else(|| self.0.document_name.get().and_then(|n| n.as_deref()))
+    }
+
+    /// Records the selected operation; refuses a mutation on a read-only request.
+    fn check_document(&self, doc: &ExecutableDocument) -> Result<(), AppError> {
+        let selected = match (&doc.operations, &self.0.operation_name) {
+            (DocumentOperations::Single(op), _) => Some((None, op)),
+            (DocumentOperations::Multiple(ops), Some(name)) => ops
+                .get_key_value(name.as_str())
+                .map(|(n, op)| (Some(n), op)),
+            (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+                ops.iter().next().map(|(n, op)| (Some(n), op))
+            }
+            _ => None,
+        };
+        let name = selected.and_then(|(name, _)| name.map(|n| n.to_string()));
+        let _ = self.0.document_name.set(name);
+        let mutation = selected.is_some_and(|(_, op)| op.node.ty == OperationType::Mutation);
+        if self.0.read_only && mutation {
+            self.0.refused.store(true, Ordering::SeqCst);
+            return Err(AppError::bad_input("mutations must be sent with POST"));
+        }
+        Ok(())
     }
 }
 
@@ -51,6 +106,19 @@ struct GuardExtension {
 
 #[async_trait::async_trait]
 impl Extension for GuardExtension {
+    /// Runs before anything parses the document, persisted-query lookup
+    /// included, so the length and token limits hold for every document.
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        super::limits::check_source(&request.query, &self.limits)
+            .map_err(|e| to_server_error(&e))?;
+        next.run(ctx, request).await.map_err(coded_request_error)
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -58,12 +126,14 @@ impl Extension for GuardExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        super::limits::check_source(query, &self.limits).map_err(|e| to_server_error(&e))?;
         let doc = next
             .run(ctx, query, variables)
             .await
             .map_err(coded_request_error)?;
         super::limits::check_document(&doc, &self.limits).map_err(|e| to_server_error(&e))?;
+        if let Some(info) = ctx.data_opt::<RequestInfo>() {
+            info.check_document(&doc).map_err(|e| to_server_error(&e))?;
+        }
         Ok(doc)
     }
 
@@ -83,8 +153,8 @@ impl Extension for GuardExtension {
         operation_name: Option<&str>,
         next: NextExecute<'_>,
     ) -> Response {
-        if let Some(executed) = ctx.data_opt::<Executed>() {
-            executed.set();
+        if let Some(info) = ctx.data_opt::<RequestInfo>() {
+            info.0.executed.store(true, Ordering::SeqCst);
         }
         let mut response = next.run(ctx, operation_name).await;
         response.errors = response
@@ -101,8 +171,13 @@ impl Extension for GuardExtension {
         stream: BoxStream<'s, Response>,
         next: NextSubscribe<'_>,
     ) -> BoxStream<'s, Response> {
+        // Counted as open for as long as the stream lives.
+        let open = ctx
+            .data_opt::<crate::context::State>()
+            .map(|state| state.metrics.subscription_opened());
         next.run(ctx, stream)
-            .map(|mut response| {
+            .map(move |mut response| {
+                let _open = &open;
                 response.errors = response
                     .errors
                     .into_iter()

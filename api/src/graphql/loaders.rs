@@ -10,7 +10,11 @@ use entity::{
     clinic, clinic_skill, course, course_skill, learning_goal, lesson, seat, skill, user,
     user_skill,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, EntityTrait, ExprTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationDef,
+};
 
 use crate::context::State;
 use crate::error::{AppError, AppResult};
@@ -23,7 +27,8 @@ pub struct AppLoader {
 
 /// A per-request DataLoader.
 pub fn new_loader(state: State) -> DataLoader<AppLoader> {
-    DataLoader::new(AppLoader { state }, tokio::spawn)
+    let delay = std::time::Duration::from_micros(state.settings.batch_delay_us);
+    DataLoader::new(AppLoader { state }, tokio::spawn).delay(delay)
 }
 
 /// The request's loader.
@@ -117,14 +122,13 @@ impl Loader<ClinicSkills> for AppLoader {
         &self,
         keys: &[ClinicSkills],
     ) -> Result<HashMap<ClinicSkills, Arc<Vec<skill::Model>>>, AppError> {
-        let links: Vec<(i64, i64)> = clinic_skill::Entity::find()
-            .filter(clinic_skill::Column::ClinicId.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.state.db)
-            .await?
-            .into_iter()
-            .map(|l| (l.clinic_id, l.skill_id))
-            .collect();
-        let mut grouped = self.skills_by_owner(&links).await?;
+        let mut grouped = self
+            .linked_skills::<clinic_skill::Entity>(
+                clinic_skill::Column::ClinicId,
+                clinic_skill::Column::SkillId,
+                keys.iter().map(|k| k.0),
+            )
+            .await?;
         Ok(keys
             .iter()
             .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))
@@ -143,14 +147,13 @@ impl Loader<CourseSkills> for AppLoader {
         &self,
         keys: &[CourseSkills],
     ) -> Result<HashMap<CourseSkills, Arc<Vec<skill::Model>>>, AppError> {
-        let links: Vec<(i64, i64)> = course_skill::Entity::find()
-            .filter(course_skill::Column::CourseId.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.state.db)
-            .await?
-            .into_iter()
-            .map(|l| (l.course_id, l.skill_id))
-            .collect();
-        let mut grouped = self.skills_by_owner(&links).await?;
+        let mut grouped = self
+            .linked_skills::<course_skill::Entity>(
+                course_skill::Column::CourseId,
+                course_skill::Column::SkillId,
+                keys.iter().map(|k| k.0),
+            )
+            .await?;
         Ok(keys
             .iter()
             .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))
@@ -160,28 +163,53 @@ impl Loader<CourseSkills> for AppLoader {
 
 impl AppLoader {
     /// Skills grouped by owner from (owner, skill) links, each list by name.
-    async fn skills_by_owner(
+    /// Skills linked to owners through a link table (`owner`, `skill`
+    /// columns), by owner and by name, in one statement.
+    async fn linked_skills<L: EntityTrait>(
         &self,
-        links: &[(i64, i64)],
+        owner: L::Column,
+        skill_column: L::Column,
+        owners: impl IntoIterator<Item = i64>,
     ) -> Result<HashMap<i64, Vec<skill::Model>>, AppError> {
-        let skills: HashMap<i64, skill::Model> = skill::Entity::find()
-            .filter(skill::Column::Id.is_in(links.iter().map(|(_, s)| *s)))
+        let rows = skill::Entity::find()
+            .join(JoinType::InnerJoin, link::<L>(skill_column))
+            .column_as(Expr::col((L::default(), owner)), "owner_id")
+            .filter(Expr::col((L::default(), owner)).is_in(owners))
+            .order_by_asc(skill::Column::Name)
+            .into_model::<LinkedSkill>()
             .all(&self.state.db)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect();
+            .await?;
         let mut out: HashMap<i64, Vec<skill::Model>> = HashMap::new();
-        for (owner, skill_id) in links {
-            if let Some(skill) = skills.get(skill_id) {
-                out.entry(*owner).or_default().push(skill.clone());
-            }
-        }
-        for list in out.values_mut() {
-            list.sort_by(|a, b| a.name.cmp(&b.name));
+        for row in rows {
+            out.entry(row.owner_id).or_default().push(row.skill);
         }
         Ok(out)
     }
+}
+
+/// The join from skills to a link table's `skill_column`.
+fn link<L: EntityTrait>(skill_column: L::Column) -> RelationDef {
+    let to_skill: RelationDef = L::belongs_to(skill::Entity)
+        .from(skill_column)
+        .to(skill::Column::Id)
+        .into();
+    to_skill.rev()
+}
+
+#[derive(FromQueryResult)]
+struct LinkedSkill {
+    owner_id: i64,
+    #[sea_orm(nested)]
+    skill: skill::Model,
+}
+
+#[derive(FromQueryResult)]
+struct LevelledSkill {
+    owner_id: i64,
+    level: i32,
+    level_updated_at: chrono::DateTime<chrono::Utc>,
+    #[sea_orm(nested)]
+    skill: skill::Model,
 }
 
 /// The course that owns a seat pool.
@@ -343,25 +371,29 @@ impl Loader<UserSkills> for AppLoader {
         &self,
         keys: &[UserSkills],
     ) -> Result<HashMap<UserSkills, Self::Value>, AppError> {
-        let levels = user_skill::Entity::find()
+        let rows = skill::Entity::find()
+            .join(
+                JoinType::InnerJoin,
+                link::<user_skill::Entity>(user_skill::Column::SkillId),
+            )
+            .column_as(user_skill::Column::UserId, "owner_id")
+            .column_as(user_skill::Column::Level, "level")
+            .column_as(user_skill::Column::UpdatedAt, "level_updated_at")
             .filter(user_skill::Column::UserId.is_in(keys.iter().map(|k| k.0)))
+            .into_model::<LevelledSkill>()
             .all(&self.state.db)
             .await?;
-        let skills: HashMap<i64, skill::Model> = skill::Entity::find()
-            .filter(skill::Column::Id.is_in(levels.iter().map(|l| l.skill_id)))
-            .all(&self.state.db)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect();
         let mut out: HashMap<UserSkills, Vec<(skill::Model, user_skill::Model)>> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
-        for level in levels {
-            if let (Some(list), Some(skill)) = (
-                out.get_mut(&UserSkills(level.user_id)),
-                skills.get(&level.skill_id),
-            ) {
-                list.push((skill.clone(), level));
+        for row in rows {
+            if let Some(list) = out.get_mut(&UserSkills(row.owner_id)) {
+                let level = user_skill::Model {
+                    user_id: row.owner_id,
+                    skill_id: row.skill.id,
+                    level: row.level,
+                    updated_at: row.level_updated_at,
+                };
+                list.push((row.skill, level));
             }
         }
         Ok(out
@@ -386,27 +418,17 @@ impl Loader<UserGoals> for AppLoader {
     type Value = Arc<Vec<skill::Model>>;
     type Error = AppError;
     async fn load(&self, keys: &[UserGoals]) -> Result<HashMap<UserGoals, Self::Value>, AppError> {
-        let goals = learning_goal::Entity::find()
-            .filter(learning_goal::Column::UserId.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.state.db)
+        let mut grouped = self
+            .linked_skills::<learning_goal::Entity>(
+                learning_goal::Column::UserId,
+                learning_goal::Column::SkillId,
+                keys.iter().map(|k| k.0),
+            )
             .await?;
-        let skills: HashMap<i64, skill::Model> = skill::Entity::find()
-            .filter(skill::Column::Id.is_in(goals.iter().map(|g| g.skill_id)))
-            .all(&self.state.db)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s))
+        let out: HashMap<UserGoals, Vec<skill::Model>> = keys
+            .iter()
+            .map(|k| (*k, grouped.remove(&k.0).unwrap_or_default()))
             .collect();
-        let mut out: HashMap<UserGoals, Vec<skill::Model>> =
-            keys.iter().map(|k| (*k, Vec::new())).collect();
-        for goal in goals {
-            if let (Some(list), Some(skill)) = (
-                out.get_mut(&UserGoals(goal.user_id)),
-                skills.get(&goal.skill_id),
-            ) {
-                list.push(skill.clone());
-            }
-        }
         Ok(out
             .into_iter()
             .map(|(k, mut v)| {
@@ -447,14 +469,13 @@ impl Loader<RequestSkills> for AppLoader {
         &self,
         keys: &[RequestSkills],
     ) -> Result<HashMap<RequestSkills, Self::Value>, AppError> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let links: Vec<(i64, i64)> =
-            crate::service::mentoring::requested_skills(&self.state.db, &ids)
-                .await?
-                .into_iter()
-                .flat_map(|(request, skills)| skills.into_iter().map(move |s| (request, s)))
-                .collect();
-        let mut grouped = self.skills_by_owner(&links).await?;
+        let mut grouped = self
+            .linked_skills::<entity::mentoring_request_skill::Entity>(
+                entity::mentoring_request_skill::Column::RequestId,
+                entity::mentoring_request_skill::Column::SkillId,
+                keys.iter().map(|k| k.0),
+            )
+            .await?;
         Ok(keys
             .iter()
             .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))

@@ -1,7 +1,7 @@
 //! Relay connections over [`Paged`] results, with opaque cursors.
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{OutputType, SimpleObject};
+use async_graphql::{Context, OutputType, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -54,19 +54,23 @@ fn decode_cursor(
         .ok_or_else(|| AppError::field(field, "malformed cursor"))
 }
 
-/// Validates `first`/`after`/`last`/`before`.
+/// Validates `first`/`after`/`last`/`before`; the total is counted only when
+/// the connection's `totalCount` is selected.
 pub fn page_request(
+    ctx: &Context<'_>,
     first: Option<i32>,
     after: Option<String>,
     last: Option<i32>,
     before: Option<String>,
 ) -> Result<PageRequest, AppError> {
-    PageRequest::new(
+    let mut request = PageRequest::new(
         first,
         decode_cursor(after, "after")?,
         last,
         decode_cursor(before, "before")?,
-    )
+    )?;
+    request.count_total = ctx.look_ahead().field("totalCount").exists();
+    Ok(request)
 }
 
 /// Turns a page of rows into a connection of GraphQL objects.

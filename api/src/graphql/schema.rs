@@ -1,5 +1,10 @@
 //! Building the schema once per server, with its limits and extensions.
 
+use std::num::NonZeroUsize;
+
+use async_graphql::extensions::apollo_persisted_queries::{
+    ApolloPersistedQueries, LruCacheStorage,
+};
 use async_graphql::{Schema, SchemaBuilder};
 
 use super::guard::RequestGuard;
@@ -27,7 +32,15 @@ pub fn build_schema(state: State) -> AppSchema {
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(limits.max_depth.max(32))
-        .extension(RequestGuard { limits });
+        .extension(RequestGuard {
+            limits: limits.clone(),
+        });
+    // After the guard, so the guard sees (and codes) what this one refuses.
+    if let Some(capacity) = NonZeroUsize::new(limits.persisted_queries) {
+        builder = builder.extension(ApolloPersistedQueries::new(LruCacheStorage::new(
+            capacity.get(),
+        )));
+    }
     if settings.production {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -80,12 +80,15 @@ impl SubscriptionRoot {
         let me = actor(ctx).await?;
         let state = shared_state(ctx)?;
         let clinic_id = ids::decode(&clinic_id, Kind::Clinic, "clinicId")?;
+        clinics::get(&state, &me, clinic_id).await?;
+        // Listening first, then reading: no change can fall in between.
+        let mut events = state.events.subscribe();
         let clinic = clinics::get(&state, &me, clinic_id).await?;
         let pool = clinic.seat_pool_id;
-        let mut events = state.events.subscribe();
         let expiry = tokio::time::sleep(remaining(&state, &me));
         Ok(async_stream::stream! {
             tokio::pin!(expiry);
+            yield Ok(Clinic(clinic));
             loop {
                 tokio::select! {
                     _ = &mut expiry => break,

@@ -5,7 +5,6 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, Request, Response, ServerError};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
@@ -14,8 +13,7 @@ use super::HttpState;
 use super::negotiate::{ResponseType, is_json_content_type, negotiate};
 use crate::context::{ClientAddr, RequestAuth, bearer_token};
 use crate::error::AppError;
-use crate::graphql::guard::{Executed, to_server_error};
-use crate::graphql::limits;
+use crate::graphql::guard::{RequestInfo, to_server_error};
 use crate::graphql::loaders::new_loader;
 
 /// `POST /graphql` with a JSON body: one operation or a small batch.
@@ -89,7 +87,7 @@ pub async fn post(
             }
             let mut bodies = Vec::with_capacity(requests.len());
             for request in requests {
-                let (_, body) = run(&req, &http, request).await;
+                let (_, body) = run(&req, &http, request, false).await;
                 bodies.push(body);
             }
             respond(StatusCode::OK, response_type, Value::Array(bodies))
@@ -112,9 +110,10 @@ pub async fn get(req: HttpRequest, http: web::Data<HttpState>) -> HttpResponse {
             );
         }
     };
-    if limits::check_source(&request.query, &http.state.settings.limits).is_ok()
-        && operation_type(&request) == Some(OperationType::Mutation)
-    {
+    // The guard refuses a mutation (sent as text or as a persisted-query
+    // hash) before it executes; that is a 405.
+    let (info, body) = run(&req, &http, request, true).await;
+    if info.refused() {
         let mut response = refusal(
             StatusCode::METHOD_NOT_ALLOWED,
             response_type,
@@ -125,7 +124,7 @@ pub async fn get(req: HttpRequest, http: web::Data<HttpState>) -> HttpResponse {
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute_one(&req, &http, request, response_type).await
+    finish(&info, response_type, body)
 }
 
 /// Any other method on `/graphql`.
@@ -148,20 +147,29 @@ async fn execute_one(
     request: Request,
     response_type: ResponseType,
 ) -> HttpResponse {
-    let (executed, body) = run(req, http, request).await;
-    // With the new media type a request that never executed (unparsable,
-    // invalid, over a limit) is a 400; the legacy type always answers 200.
+    let (info, body) = run(req, http, request, false).await;
+    finish(&info, response_type, body)
+}
+
+/// With the new media type a request that never executed (unparsable,
+/// invalid, over a limit) is a 400; the legacy type always answers 200.
+fn finish(info: &RequestInfo, response_type: ResponseType, body: Value) -> HttpResponse {
     let status = match response_type {
-        ResponseType::GraphqlResponse if !executed => StatusCode::BAD_REQUEST,
+        ResponseType::GraphqlResponse if !info.executed() => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
     };
     respond(status, response_type, body)
 }
 
 /// Executes one operation with the caller's credentials, under the timeout.
-/// Returns whether it reached execution, and the response body.
-async fn run(req: &HttpRequest, http: &HttpState, request: Request) -> (bool, Value) {
-    let executed = Executed::default();
+/// Returns what the guard learned about it, and the response body.
+async fn run(
+    req: &HttpRequest,
+    http: &HttpState,
+    request: Request,
+    read_only: bool,
+) -> (RequestInfo, Value) {
+    let info = RequestInfo::new(request.operation_name.clone(), read_only);
     let client = req
         .peer_addr()
         .map(|addr| addr.ip().to_string())
@@ -173,23 +181,37 @@ async fn run(req: &HttpRequest, http: &HttpState, request: Request) -> (bool, Va
         ))))
         .data(ClientAddr(client))
         .data(new_loader(http.state.clone()))
-        .data(executed.clone());
+        .data(info.clone());
     let timeout = http.state.settings.limits.request_timeout();
-    let response =
-        match tokio::time::timeout(timeout, crate::events::scope(http.schema.execute(request)))
-            .await
-        {
-            Ok(response) => response,
-            Err(_) => {
-                let err = AppError::QueryTooComplex(format!(
-                    "the operation ran longer than {} ms",
-                    timeout.as_millis()
-                ));
-                Response::from_errors(vec![to_server_error(&err)])
-            }
-        };
-    let executed = executed.get();
-    (executed, response_body(response, executed))
+    let started = std::time::Instant::now();
+    // Unconstrained: under tokio's cooperative budget a page of 100 items
+    // would yield part-way through registering its DataLoader keys, and the
+    // batch would be split into several statements.
+    let execution = tokio::task::unconstrained(crate::events::scope(http.schema.execute(request)));
+    let response = match tokio::time::timeout(timeout, execution).await {
+        Ok(response) => response,
+        Err(_) => {
+            let err = AppError::QueryTooComplex(format!(
+                "the operation ran longer than {} ms",
+                timeout.as_millis()
+            ));
+            Response::from_errors(vec![to_server_error(&err)])
+        }
+    };
+    let codes: Vec<&str> = response
+        .errors
+        .iter()
+        .filter_map(|e| e.extensions.as_ref()?.get("code"))
+        .filter_map(|code| match code {
+            async_graphql::Value::String(code) => Some(code.as_str()),
+            _ => None,
+        })
+        .collect();
+    http.state
+        .metrics
+        .observe_request(info.operation(), started.elapsed(), &codes);
+    let body = response_body(response, info.executed());
+    (info, body)
 }
 
 fn response_body(response: Response, executed: bool) -> Value {
@@ -200,21 +222,6 @@ fn response_body(response: Response, executed: bool) -> Value {
         map.remove("data");
     }
     body
-}
-
-/// The operation type a request would run, if its document parses.
-fn operation_type(request: &Request) -> Option<OperationType> {
-    let doc = async_graphql::parser::parse_query(&request.query).ok()?;
-    match (&doc.operations, &request.operation_name) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => {
-            ops.get(name.as_str()).map(|op| op.node.ty)
-        }
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-            ops.values().next().map(|op| op.node.ty)
-        }
-        _ => None,
-    }
 }
 
 fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {

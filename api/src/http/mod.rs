@@ -28,5 +28,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/schema.graphql", web::get().to(pages::schema))
         .route("/healthz", web::get().to(pages::healthz))
         .route("/readyz", web::get().to(pages::readyz))
+        .route("/metrics", web::get().to(pages::metrics))
         .route("/calendar/{file}", web::get().to(calendar::feed));
 }

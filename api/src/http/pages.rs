@@ -49,3 +49,13 @@ pub async fn readyz(http: web::Data<HttpState>) -> HttpResponse {
         }
     }
 }
+
+/// `GET /metrics`: Prometheus text exposition.
+pub async fn metrics(http: web::Data<HttpState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        ))
+        .body(http.state.metrics.render(&http.state.db))
+}

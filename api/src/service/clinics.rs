@@ -447,10 +447,7 @@ pub async fn list(
             ),
         );
     }
-    let total_count = {
-        use sea_orm::PaginatorTrait;
-        select.clone().count(&state.db).await?
-    };
+    let total_count = super::paging::total(&state.db, &select, page).await?;
     let key_of = |position: Position| {
         let at =
             DateTime::<Utc>::from_timestamp_micros(position.key.unwrap_or(0)).unwrap_or_default();

@@ -8,6 +8,19 @@ use sea_orm::{
 use crate::domain::paging::{PageRequest, Paged};
 use crate::error::AppResult;
 
+/// The number of items `select` matches, when the request wants it (else 0).
+pub async fn total<E, C>(conn: &C, select: &Select<E>, request: &PageRequest) -> AppResult<u64>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    if !request.count_total {
+        return Ok(0);
+    }
+    Ok(select.clone().count(conn).await?)
+}
+
 /// Reads one page of `select` (already filtered) by ascending `id`, and the
 /// total count of the filtered list.
 pub async fn fetch<E, C>(
@@ -21,7 +34,7 @@ where
     E::Model: Sync,
     C: ConnectionTrait,
 {
-    let total_count = select.clone().count(conn).await?;
+    let total_count = total(conn, &select, request).await?;
     let mut window = select;
     if let Some(after) = request.after {
         window = window.filter(id.gt(after.id));
@@ -50,7 +63,7 @@ where
     E::Model: Sync,
     C: ConnectionTrait,
 {
-    let total_count = select.clone().count(conn).await?;
+    let total_count = total(conn, &select, request).await?;
     let mut window = select;
     if let Some(after) = request.after {
         window = window.filter(id.lt(after.id));

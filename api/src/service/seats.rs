@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::{SeatStatus, seat, seat_pool};
 use sea_orm::ExprTrait;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query, QueryStatementBuilder};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
     EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -347,53 +347,54 @@ pub struct Counts {
 
 #[derive(FromQueryResult)]
 struct CountRow {
-    pool_id: i64,
-    status: SeatStatus,
-    n: i64,
+    id: i64,
+    capacity: Option<i32>,
+    confirmed_count: i32,
+    waitlisted: i64,
 }
 
-/// Seat counts of every pool in `pool_ids` (two queries however many pools).
+/// Seat counts of every pool in `pool_ids`, in one statement however many
+/// pools: the confirmed count is kept on the pool by the engine, the waitlist
+/// is counted by a correlated subquery.
 pub async fn counts(
     conn: &impl ConnectionTrait,
     pool_ids: &[i64],
 ) -> AppResult<HashMap<i64, Counts>> {
-    let pools = seat_pool::Entity::find()
-        .filter(seat_pool::Column::Id.is_in(pool_ids.iter().copied()))
-        .all(conn)
-        .await?;
-    let mut out: HashMap<i64, Counts> = pools
-        .into_iter()
-        .map(|p| {
-            (
-                p.id,
-                Counts {
-                    capacity: p.capacity,
-                    ..Default::default()
-                },
-            )
-        })
-        .collect();
-    let rows = seat::Entity::find()
+    let waitlisted = Query::select()
+        .expr(Expr::col((seat::Entity, seat::Column::Id)).count())
+        .from(seat::Entity)
+        .and_where(
+            Expr::col((seat::Entity, seat::Column::PoolId))
+                .equals((seat_pool::Entity, seat_pool::Column::Id)),
+        )
+        .and_where(Expr::col((seat::Entity, seat::Column::Status)).eq(SeatStatus::Waitlisted))
+        .to_owned();
+    let rows = seat_pool::Entity::find()
         .select_only()
-        .column(seat::Column::PoolId)
-        .column(seat::Column::Status)
-        .column_as(seat::Column::Id.count(), "n")
-        .filter(seat::Column::PoolId.is_in(pool_ids.iter().copied()))
-        .filter(seat::Column::Status.is_in([SeatStatus::Confirmed, SeatStatus::Waitlisted]))
-        .group_by(seat::Column::PoolId)
-        .group_by(seat::Column::Status)
+        .column(seat_pool::Column::Id)
+        .column(seat_pool::Column::Capacity)
+        .column(seat_pool::Column::ConfirmedCount)
+        .column_as(
+            Expr::from(waitlisted.into_sub_query_statement()),
+            "waitlisted",
+        )
+        .filter(seat_pool::Column::Id.is_in(pool_ids.iter().copied()))
         .into_model::<CountRow>()
         .all(conn)
         .await?;
-    for row in rows {
-        let entry = out.entry(row.pool_id).or_default();
-        match row.status {
-            SeatStatus::Confirmed => entry.confirmed = row.n,
-            SeatStatus::Waitlisted => entry.waitlisted = row.n,
-            _ => {}
-        }
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            (
+                row.id,
+                Counts {
+                    capacity: row.capacity,
+                    confirmed: i64::from(row.confirmed_count),
+                    waitlisted: row.waitlisted,
+                },
+            )
+        })
+        .collect())
 }
 
 /// 1-based waitlist positions (arrival order) of every waitlisted seat in

@@ -51,7 +51,7 @@ impl ClinicsQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Page<Clinic>> {
         let actor = actor(ctx).await?;
-        let page = page_request(first, after, None, None)?;
+        let page = page_request(ctx, first, after, None, None)?;
         let filter = filter.unwrap_or_default();
         let skill_id = filter
             .skill_id

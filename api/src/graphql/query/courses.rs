@@ -34,7 +34,7 @@ impl CoursesQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Page<Course>> {
         let actor = actor(ctx).await?;
-        let page = page_request(first, after, None, None)?;
+        let page = page_request(ctx, first, after, None, None)?;
         let filter = filter.unwrap_or_default();
         let skill_id = filter
             .skill_id

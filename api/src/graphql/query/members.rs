@@ -40,7 +40,7 @@ impl MembersQuery {
         before: Option<String>,
     ) -> async_graphql::Result<Page<User>> {
         let actor = actor(ctx).await?;
-        let page = page_request(first, after, last, before)?;
+        let page = page_request(ctx, first, after, last, before)?;
         let filter = filter.unwrap_or_default();
         let skill_id = filter
             .skill_id

@@ -28,7 +28,7 @@ impl MentoringQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Page<MentoringRequest>> {
         let actor = actor(ctx).await?;
-        let page = page_request(first, after, None, None)?;
+        let page = page_request(ctx, first, after, None, None)?;
         let paged =
             mentoring::list(state(ctx)?, &actor, scope, status.map(Into::into), &page).await?;
         Ok(connection(paged, |r| Position::id(r.id), MentoringRequest))

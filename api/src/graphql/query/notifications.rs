@@ -22,7 +22,7 @@ impl NotificationsQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Page<Notification>> {
         let actor = actor(ctx).await?;
-        let page = page_request(first, after, None, None)?;
+        let page = page_request(ctx, first, after, None, None)?;
         let paged = notifications::list(state(ctx)?, &actor, unread_only, &page).await?;
         Ok(connection(paged, |n| Position::id(n.id), Notification))
     }

@@ -183,7 +183,7 @@ impl Clinic {
         after: Option<String>,
     ) -> async_graphql::Result<Page<ClinicRegistration>> {
         let me = actor(ctx).await?;
-        let page = page_request(first, after, None, None)?;
+        let page = page_request(ctx, first, after, None, None)?;
         let paged = registrations::list(state(ctx)?, &me, &self.0, &page).await?;
         Ok(connection(
             paged,

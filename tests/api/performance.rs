@@ -1,0 +1,298 @@
+//! What a page costs in SQL statements (fixed, whatever its length), the
+//! metrics endpoint, and automatic persisted queries.
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use voimavara_api::graphql::ids::{Kind, encode};
+use voimavara_api::seed::bench::{BenchSize, Seeded, seed};
+
+use crate::helpers::{TestApp, WsClient, error_code, spawn_app, spawn_app_with};
+
+/// A small seeded organisation: enough rows that every list below has 100
+/// items with relations to load.
+async fn seeded(app: &TestApp) -> Seeded {
+    let size = BenchSize {
+        members: 150,
+        clinics: 120,
+        registrations: 1500,
+        mentors: 60,
+        requests: 20,
+        seed: 3,
+    };
+    seed(
+        &app.state.db,
+        &size,
+        app.state.clock.now(),
+        "not a real hash",
+    )
+    .await
+    .unwrap()
+}
+
+fn token(app: &TestApp, user_id: i64) -> String {
+    app.state
+        .jwt
+        .issue(user_id, 0, "test", app.state.clock.now())
+        .unwrap()
+        .0
+}
+
+/// A server whose batch loaders wait long enough for a whole page of a debug
+/// build on a busy machine to register its keys (the default, 1 ms, is
+/// tuned for release builds' latency).
+async fn patient_app() -> TestApp {
+    spawn_app_with(|settings| settings.batch_delay_us = 50_000).await
+}
+
+/// Runs one operation and returns its body and the statements it ran.
+async fn measured(app: &TestApp, query: &str, variables: Value, token: &str) -> (Value, u64) {
+    let before = app.state.metrics.statements();
+    let body = app.gql(query, variables, Some(token)).await;
+    let ran = app.state.metrics.statements() - before;
+    assert!(body.get("errors").is_none(), "{body}");
+    (body, ran)
+}
+
+const BOARD: &str = "query Board($first: Int!) { clinics(first: $first) {
+    edges { node { id title startsAt seatsLeft waitlistLength
+      facilitator { id displayName }
+      skills { id name }
+      myRegistration { id status waitlistPosition } } } } }";
+
+#[tokio::test]
+async fn the_clinic_board_costs_the_same_few_statements_for_5_or_100_clinics() {
+    let app = patient_app().await;
+    let data = seeded(&app).await;
+    // A member with registrations, some of them waitlisted.
+    let learner = token(&app, data.member_ids[70]);
+
+    let (small, five) = measured(&app, BOARD, json!({"first": 5}), &learner).await;
+    let (large, hundred) = measured(&app, BOARD, json!({"first": 100}), &learner).await;
+
+    let edges = large["data"]["clinics"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 100);
+    assert_eq!(
+        small["data"]["clinics"]["edges"].as_array().unwrap().len(),
+        5
+    );
+    assert!(
+        edges.iter().any(|e| !e["node"]["myRegistration"].is_null()),
+        "the learner holds registrations on the first page"
+    );
+    assert!(
+        edges
+            .iter()
+            .all(|e| !e["node"]["skills"].as_array().unwrap().is_empty())
+    );
+    assert_eq!(five, hundred, "statements grow with the page");
+    assert!(hundred <= 6, "the clinic board ran {hundred} statements");
+}
+
+const MEMBERS: &str = "query Members($first: Int!) { members(first: $first) { totalCount
+    edges { node { id displayName role
+      skills { level skill { id name } }
+      learningGoals { id name }
+      mentorProfile { maxMentees freeCapacity } } } } }";
+
+#[tokio::test]
+async fn the_members_list_with_skills_costs_the_same_for_5_or_100_members() {
+    let app = patient_app().await;
+    let data = seeded(&app).await;
+    let admin = token(&app, data.admin_id);
+
+    let (_, five) = measured(&app, MEMBERS, json!({"first": 5}), &admin).await;
+    let (large, hundred) = measured(&app, MEMBERS, json!({"first": 100}), &admin).await;
+
+    let edges = large["data"]["members"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 100);
+    assert!(
+        edges
+            .iter()
+            .any(|e| !e["node"]["skills"].as_array().unwrap().is_empty())
+    );
+    assert!(edges.iter().any(|e| !e["node"]["mentorProfile"].is_null()));
+    assert_eq!(five, hundred, "statements grow with the page");
+}
+
+const SUGGESTIONS: &str = "query Suggest($request: ID!, $first: Int!) {
+    mentorSuggestions(requestId: $request, first: $first) {
+      score freeCapacity mentor { id displayName skills { level skill { name } } }
+      reasons { skill { id name } mentorLevel learnerLevel points } } }";
+
+#[tokio::test]
+async fn mentor_suggestions_cost_the_same_for_5_or_50_suggestions() {
+    let app = patient_app().await;
+    let data = seeded(&app).await;
+    let admin = token(&app, data.admin_id);
+    let request = encode(Kind::MentoringRequest, data.request_ids[0]).0;
+
+    let (small, five) = measured(
+        &app,
+        SUGGESTIONS,
+        json!({"request": request, "first": 5}),
+        &admin,
+    )
+    .await;
+    let (large, fifty) = measured(
+        &app,
+        SUGGESTIONS,
+        json!({"request": request, "first": 50}),
+        &admin,
+    )
+    .await;
+
+    let small = small["data"]["mentorSuggestions"].as_array().unwrap();
+    let large = large["data"]["mentorSuggestions"].as_array().unwrap();
+    assert_eq!(small.len(), 5);
+    assert!(large.len() > 5, "only {} suggestions", large.len());
+    assert_eq!(five, fifty, "statements grow with the suggestions");
+}
+
+#[tokio::test]
+async fn metrics_count_operations_errors_statements_and_subscriptions() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Metriikka Oy", "admin@metriikka.fi").await;
+    app.gql("query WhoAmI { me { id } }", json!({}), admin.token())
+        .await;
+    app.gql(
+        "query Missing { node(id: \"bm9wZQ==\") { id } }",
+        json!({}),
+        None,
+    )
+    .await;
+    let mut ws = WsClient::connect(&app, admin.token()).await;
+    ws.subscribe("1", "subscription { notificationAdded { id } }", json!({}))
+        .await;
+
+    // Once an event arrives, the subscription is surely open.
+    app.add_member(&admin, "uusi@metriikka.fi", "MEMBER").await;
+    let event = ws.next_for("1").await;
+    assert!(
+        event["payload"]["data"]["notificationAdded"]["id"].is_string(),
+        "{event}"
+    );
+
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.lines().any(|l| l == "voimavara_subscriptions_open 1"),
+        "{text}"
+    );
+    assert!(text.contains(r#"voimavara_graphql_requests_total{operation="WhoAmI"} 1"#));
+    assert!(text.contains(r#"voimavara_graphql_errors_total{code="UNAUTHENTICATED"} 1"#));
+    assert!(
+        text.contains(r#"voimavara_graphql_request_duration_seconds_count{operation="WhoAmI"} 1"#)
+    );
+    assert!(text.contains(r#"voimavara_db_pool_connections{state="idle"}"#));
+    let statements: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("voimavara_db_statements_total "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(statements > 0);
+}
+
+fn persisted(query: &str) -> Value {
+    json!({"persistedQuery": {"version": 1, "sha256Hash": format!("{:x}", Sha256::digest(query))}})
+}
+
+#[tokio::test]
+async fn persisted_queries_run_by_hash_once_registered() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Tiiviste Oy", "admin@tiiviste.fi").await;
+    let query = "query Me { me { email } }";
+    let post = |body: Value| {
+        app.client
+            .post(format!("{}/graphql", app.address))
+            .bearer_auth(admin.token().unwrap())
+            .json(&body)
+            .send()
+    };
+
+    // Unknown hash: the client is told to send the document.
+    let unknown: Value = post(json!({"extensions": persisted(query)}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unknown["errors"][0]["message"], "PersistedQueryNotFound");
+    assert_eq!(error_code(&unknown), Some("BAD_USER_INPUT"));
+
+    // A wrong hash for a document is refused.
+    let wrong: Value = post(json!({"query": query, "extensions": persisted("query { x }")}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(error_code(&wrong), Some("BAD_USER_INPUT"));
+
+    // Document and hash register it; then the hash alone runs it, by POST or GET.
+    let registered: Value = post(json!({"query": query, "extensions": persisted(query)}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(registered["data"]["me"]["email"], "admin@tiiviste.fi");
+    let by_hash: Value = post(json!({"extensions": persisted(query)}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_hash["data"]["me"]["email"], "admin@tiiviste.fi");
+    let by_get: Value = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("extensions", persisted(query).to_string())])
+        .bearer_auth(admin.token().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_get["data"]["me"]["email"], "admin@tiiviste.fi");
+}
+
+#[tokio::test]
+async fn a_persisted_mutation_is_refused_over_get() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Tiiviste Oy", "admin@tiiviste.fi").await;
+    let mutation = "mutation { markNotificationsRead(ids: []) { id } }";
+    let registered = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(admin.token().unwrap())
+        .json(&json!({"query": mutation, "extensions": persisted(mutation)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        registered.status(),
+        200,
+        "{}",
+        registered.text().await.unwrap()
+    );
+
+    let over_get = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("extensions", persisted(mutation).to_string())])
+        .bearer_auth(admin.token().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(over_get.status(), 405);
+    assert_eq!(over_get.headers()["allow"], "POST");
+}
