@@ -296,3 +296,81 @@ async fn a_persisted_mutation_is_refused_over_get() {
     assert_eq!(over_get.status(), 405);
     assert_eq!(over_get.headers()["allow"], "POST");
 }
+
+const MY_REGISTRATIONS: &str =
+    "query Mine($first: Int!) { me { id clinicRegistrations(first: $first) {
+    totalCount edges { node { id status waitlistPosition clinic { id title startsAt } } } } } }";
+
+#[tokio::test]
+async fn members_list_their_registrations_and_only_admins_see_others() {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let app = patient_app().await;
+    let data = seeded(&app).await;
+    let member = data.member_ids[70];
+    let held = entity::seat::Entity::find()
+        .filter(entity::seat::Column::UserId.eq(member))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert!(held >= 3, "the seeded member holds {held} registrations");
+
+    let (small, two) = measured(
+        &app,
+        MY_REGISTRATIONS,
+        json!({"first": 2}),
+        &token(&app, member),
+    )
+    .await;
+    let (all, every) = measured(
+        &app,
+        MY_REGISTRATIONS,
+        json!({"first": 100}),
+        &token(&app, member),
+    )
+    .await;
+    let list = &all["data"]["me"]["clinicRegistrations"];
+    assert_eq!(list["totalCount"], held);
+    assert_eq!(list["edges"].as_array().unwrap().len() as u64, held);
+    assert_eq!(
+        small["data"]["me"]["clinicRegistrations"]["edges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Waitlist positions cost one statement when any listed seat waits, however many.
+    assert!(
+        two <= every && every <= 6,
+        "{two} statements for 2, {every} for all"
+    );
+    assert!(
+        list["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["node"]["clinic"]["title"].is_string())
+    );
+
+    let someone = encode(Kind::User, member).0;
+    let other_query =
+        "query($id: ID!) { node(id: $id) { ... on User { clinicRegistrations { totalCount } } } }";
+    let refused = app
+        .gql(
+            other_query,
+            json!({"id": someone}),
+            Some(&token(&app, data.member_ids[71])),
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
+    let admin_view = app
+        .gql(
+            other_query,
+            json!({"id": someone}),
+            Some(&token(&app, data.admin_id)),
+        )
+        .await;
+    assert_eq!(
+        admin_view["data"]["node"]["clinicRegistrations"]["totalCount"],
+        held
+    );
+}

@@ -335,8 +335,8 @@ impl Loader<WaitlistPosition> for AppLoader {
         &self,
         keys: &[WaitlistPosition],
     ) -> Result<HashMap<WaitlistPosition, i64>, AppError> {
-        let pools: Vec<i64> = keys.iter().map(|k| k.pool_id).collect();
-        let positions = seats::waitlist_positions(&self.state.db, &pools).await?;
+        let ids: Vec<i64> = keys.iter().map(|k| k.seat_id).collect();
+        let positions = seats::waitlist_positions(&self.state.db, &ids).await?;
         Ok(keys
             .iter()
             .filter_map(|k| positions.get(&k.seat_id).map(|p| (*k, *p)))

@@ -274,11 +274,28 @@ pub async fn requested_skills(
 
 /// Everyone in the organisation who could mentor now: active members with a
 /// profile accepting mentees and free capacity, with their levels.
+/// Mentors of the organisation who accept mentees. With `skills`, only those
+/// who could score for one of them (at least the minimum mentor level), with
+/// only those skills' levels: scoring looks at nothing else.
 async fn candidates(
     conn: &impl ConnectionTrait,
     organisation_id: i64,
+    skills: Option<&[i64]>,
 ) -> AppResult<Vec<Candidate>> {
-    let profiles = mentor_profile::Entity::find()
+    let mut select = mentor_profile::Entity::find();
+    if let Some(skills) = skills {
+        select = select.filter(
+            mentor_profile::Column::UserId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(user_skill::Column::UserId)
+                    .from(user_skill::Entity)
+                    .and_where(user_skill::Column::SkillId.is_in(skills.iter().copied()))
+                    .and_where(user_skill::Column::Level.gte(mentoring::MIN_MENTOR_LEVEL))
+                    .to_owned(),
+            ),
+        );
+    }
+    let profiles = select
         .filter(mentor_profile::Column::AcceptingMentees.eq(true))
         .filter(
             mentor_profile::Column::UserId.in_subquery(
@@ -294,7 +311,12 @@ async fn candidates(
         .all(conn)
         .await?;
     let ids: Vec<i64> = profiles.iter().map(|p| p.user_id).collect();
-    let levels = levels_of(conn, &ids).await?;
+    let mut levels = levels_of(conn, &ids).await?;
+    if let Some(skills) = skills {
+        for of_mentor in levels.values_mut() {
+            of_mentor.retain(|skill, _| skills.contains(skill));
+        }
+    }
     Ok(profiles
         .into_iter()
         .map(|p| Candidate {
@@ -365,7 +387,7 @@ pub async fn suggestions(
         .remove(&request.learner_id)
         .unwrap_or_default();
     let excluded = paired_with(&state.db, &[request.learner_id]).await?;
-    let pool: Vec<Candidate> = candidates(&state.db, request.organisation_id)
+    let pool: Vec<Candidate> = candidates(&state.db, request.organisation_id, Some(&requested))
         .await?
         .into_iter()
         .filter(|c| {
@@ -414,7 +436,7 @@ pub async fn auto_match(state: &AppState, actor: &Actor, dry_run: bool) -> AppRe
     let requested = requested_skills(&txn, &request_ids).await?;
     let learner_levels = levels_of(&txn, &learners).await?;
     let excluded = paired_with(&txn, &learners).await?;
-    let pool = candidates(&txn, actor.organisation_id).await?;
+    let pool = candidates(&txn, actor.organisation_id, None).await?;
 
     let mut scored: Vec<Vec<Suggestion>> = Vec::with_capacity(open.len());
     let mut options: Vec<matching::Options> = Vec::with_capacity(open.len());

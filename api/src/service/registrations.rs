@@ -75,6 +75,30 @@ pub async fn cancel(
     Ok((released, clinic))
 }
 
+/// A member's live clinic registrations (confirmed or waitlisted), oldest
+/// first: visible to the member and to admins of their organisation.
+pub async fn of_member(
+    state: &AppState,
+    actor: &Actor,
+    member: &entity::user::Model,
+    page: &PageRequest,
+) -> AppResult<Paged<seat::Model>> {
+    permissions::require_same_organisation(actor, member.organisation_id, "user")?;
+    if member.id != actor.user_id {
+        permissions::require_admin(actor)?;
+    }
+    let clinic_pools = sea_orm::sea_query::Query::select()
+        .column(clinic::Column::SeatPoolId)
+        .from(clinic::Entity)
+        .and_where(clinic::Column::OrganisationId.eq(member.organisation_id))
+        .to_owned();
+    let select = seat::Entity::find()
+        .filter(seat::Column::UserId.eq(member.id))
+        .filter(seat::Column::Status.is_in(seats::LIVE))
+        .filter(seat::Column::PoolId.in_subquery(clinic_pools));
+    super::paging::fetch(&state.db, select, seat::Column::Id, page).await
+}
+
 /// Records whether a confirmed registrant attended (admin or facilitator,
 /// once the clinic has started).
 pub async fn mark_attendance(

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::{SeatStatus, seat, seat_pool};
 use sea_orm::ExprTrait;
-use sea_orm::sea_query::{Expr, Query, QueryStatementBuilder};
+use sea_orm::sea_query::{Alias, Expr, Query, QueryStatementBuilder};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
     EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -397,39 +397,38 @@ pub async fn counts(
         .collect())
 }
 
-/// 1-based waitlist positions (arrival order) of every waitlisted seat in
-/// the given pools, by seat id.
+/// 1-based waitlist positions (arrival order) of the given seats, by seat
+/// id; seats that are not waitlisted are left out. One statement, one row per
+/// seat: each position is counted on the (pool, status, id) index.
 pub async fn waitlist_positions(
     conn: &impl ConnectionTrait,
-    pool_ids: &[i64],
+    seat_ids: &[i64],
 ) -> AppResult<HashMap<i64, i64>> {
-    let mut pools = pool_ids.to_vec();
-    pools.sort_unstable();
-    pools.dedup();
-    if pools.is_empty() {
+    if seat_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let waiting = seat::Entity::find()
+    let ahead = Alias::new("ahead");
+    let position = Query::select()
+        .expr(Expr::col((ahead.clone(), seat::Column::Id)).count())
+        .from_as(seat::Entity, ahead.clone())
+        .and_where(
+            Expr::col((ahead.clone(), seat::Column::PoolId))
+                .equals((seat::Entity, seat::Column::PoolId)),
+        )
+        .and_where(Expr::col((ahead.clone(), seat::Column::Status)).eq(SeatStatus::Waitlisted))
+        .and_where(
+            Expr::col((ahead.clone(), seat::Column::Id))
+                .lte(Expr::col((seat::Entity, seat::Column::Id))),
+        )
+        .to_owned();
+    let rows = seat::Entity::find()
         .select_only()
         .column(seat::Column::Id)
-        .column(seat::Column::PoolId)
-        .filter(seat::Column::PoolId.is_in(pools))
+        .column_as(Expr::from(position.into_sub_query_statement()), "position")
+        .filter(seat::Column::Id.is_in(seat_ids.iter().copied()))
         .filter(seat::Column::Status.eq(SeatStatus::Waitlisted))
-        .order_by_asc(seat::Column::PoolId)
-        .order_by_asc(seat::Column::Id)
         .into_tuple::<(i64, i64)>()
         .all(conn)
         .await?;
-    let mut positions = HashMap::new();
-    let mut current_pool = None;
-    let mut position = 0;
-    for (id, pool) in waiting {
-        if current_pool != Some(pool) {
-            current_pool = Some(pool);
-            position = 0;
-        }
-        position += 1;
-        positions.insert(id, position);
-    }
-    Ok(positions)
+    Ok(rows.into_iter().collect())
 }

@@ -3,11 +3,14 @@
 use async_graphql::{Context, Enum, ID, Object};
 use entity::user;
 
-use super::{MentorProfile, Skill, UserSkill};
+use super::{ClinicRegistration, MentorProfile, Skill, UserSkill};
+use crate::domain::paging::Position;
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{ProfileOf, UserGoals, UserSkills, loader};
+use crate::graphql::pagination::{Page, connection, page_request};
 use crate::graphql::scalars::Timestamp;
+use crate::service::registrations;
 
 /// What a member may manage in their organisation.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -129,6 +132,25 @@ impl User {
             .load_one(ProfileOf(self.model.id))
             .await?
             .map(MentorProfile))
+    }
+
+    /// The member's clinic registrations (confirmed or waitlisted), oldest
+    /// first. The member's own, or any member's for an admin; `FORBIDDEN`
+    /// for anyone else.
+    async fn clinic_registrations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<ClinicRegistration>> {
+        let me = actor(ctx).await?;
+        let page = page_request(ctx, first, after, None, None)?;
+        let paged = registrations::of_member(state(ctx)?, &me, &self.model, &page).await?;
+        Ok(connection(
+            paged,
+            |s| Position::id(s.id),
+            ClinicRegistration,
+        ))
     }
 
     /// The member's personal iCalendar feed (absolute URL). Visible to its owner
