@@ -10,6 +10,7 @@ mod clinics;
 mod courses;
 mod expertise;
 mod http_transport;
+mod logs;
 mod members;
 mod mentoring;
 mod migrations;

@@ -160,16 +160,27 @@ async fn metrics_count_operations_errors_statements_and_subscriptions() {
         None,
     )
     .await;
-    let mut ws = WsClient::connect(&app, admin.token()).await;
-    ws.subscribe("1", "subscription { notificationAdded { id } }", json!({}))
+    let clinic = app
+        .schedule_clinic(
+            &admin,
+            &admin.user_id,
+            "2027-01-10T10:00:00Z",
+            "2027-01-10T11:00:00Z",
+            3,
+        )
         .await;
-
-    // Once an event arrives, the subscription is surely open.
-    app.add_member(&admin, "uusi@metriikka.fi", "MEMBER").await;
-    let event = ws.next_for("1").await;
-    assert!(
-        event["payload"]["data"]["notificationAdded"]["id"].is_string(),
-        "{event}"
+    let mut ws = WsClient::connect(&app, admin.token()).await;
+    ws.subscribe(
+        "1",
+        "subscription($id: ID!) { clinicSeatsChanged(clinicId: $id) { id } }",
+        json!({"id": clinic}),
+    )
+    .await;
+    // The clinic as it is arrives first: the subscription is open.
+    let first = ws.next_for("1").await;
+    assert_eq!(
+        first["payload"]["data"]["clinicSeatsChanged"]["id"],
+        clinic.as_str()
     );
 
     let text = app
