@@ -4,7 +4,6 @@
 
 use std::collections::HashSet;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use prometheus::{
@@ -29,15 +28,13 @@ pub struct Metrics {
     statements_failed: IntCounter,
     pool: IntGaugeVec,
     subscriptions: IntGauge,
-    /// Statements run so far, readable without the registry (tests use it).
-    statement_count: AtomicU64,
     operation_names: Mutex<HashSet<String>>,
 }
 
 impl std::fmt::Debug for Metrics {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Metrics")
-            .field("statements", &self.statement_count.load(Ordering::Relaxed))
+            .field("statements", &self.statements.get())
             .finish_non_exhaustive()
     }
 }
@@ -90,7 +87,6 @@ impl Metrics {
             statements_failed,
             pool,
             subscriptions,
-            statement_count: AtomicU64::new(0),
             operation_names: Mutex::new(HashSet::new()),
         })
     }
@@ -100,7 +96,6 @@ impl Metrics {
     pub fn instrument(self: &std::sync::Arc<Self>, db: &mut DatabaseConnection) {
         let metrics = self.clone();
         db.set_metric_callback(move |info| {
-            metrics.statement_count.fetch_add(1, Ordering::Relaxed);
             tracing::trace!(
                 target: "voimavara::sql",
                 micros = info.elapsed.as_micros() as u64,
@@ -116,7 +111,7 @@ impl Metrics {
 
     /// SQL statements run since the server started.
     pub fn statements(&self) -> u64 {
-        self.statement_count.load(Ordering::Relaxed)
+        self.statements.get()
     }
 
     /// Records one GraphQL operation and the codes of its errors.

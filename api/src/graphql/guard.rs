@@ -51,6 +51,10 @@ impl RequestInfo {
         self.0.executed.load(Ordering::SeqCst)
     }
 
+    fn mark_executed(&self) {
+        self.0.executed.store(true, Ordering::SeqCst);
+    }
+
     /// Whether a GET request was refused for selecting a mutation.
     pub fn refused(&self) -> bool {
         self.0.refused.load(Ordering::SeqCst)
@@ -154,7 +158,7 @@ impl Extension for GuardExtension {
         next: NextExecute<'_>,
     ) -> Response {
         if let Some(info) = ctx.data_opt::<RequestInfo>() {
-            info.0.executed.store(true, Ordering::SeqCst);
+            info.mark_executed();
         }
         let mut response = next.run(ctx, operation_name).await;
         response.errors = response

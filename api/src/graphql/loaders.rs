@@ -122,17 +122,13 @@ impl Loader<ClinicSkills> for AppLoader {
         &self,
         keys: &[ClinicSkills],
     ) -> Result<HashMap<ClinicSkills, Arc<Vec<skill::Model>>>, AppError> {
-        let mut grouped = self
-            .linked_skills::<clinic_skill::Entity>(
-                clinic_skill::Column::ClinicId,
-                clinic_skill::Column::SkillId,
-                keys.iter().map(|k| k.0),
-            )
-            .await?;
-        Ok(keys
-            .iter()
-            .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))
-            .collect())
+        self.linked_skills::<clinic_skill::Entity, _>(
+            clinic_skill::Column::ClinicId,
+            clinic_skill::Column::SkillId,
+            keys,
+            |k| k.0,
+        )
+        .await
     }
 }
 
@@ -147,43 +143,52 @@ impl Loader<CourseSkills> for AppLoader {
         &self,
         keys: &[CourseSkills],
     ) -> Result<HashMap<CourseSkills, Arc<Vec<skill::Model>>>, AppError> {
-        let mut grouped = self
-            .linked_skills::<course_skill::Entity>(
-                course_skill::Column::CourseId,
-                course_skill::Column::SkillId,
-                keys.iter().map(|k| k.0),
-            )
-            .await?;
-        Ok(keys
-            .iter()
-            .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))
-            .collect())
+        self.linked_skills::<course_skill::Entity, _>(
+            course_skill::Column::CourseId,
+            course_skill::Column::SkillId,
+            keys,
+            |k| k.0,
+        )
+        .await
     }
 }
 
 impl AppLoader {
-    /// Skills grouped by owner from (owner, skill) links, each list by name.
-    /// Skills linked to owners through a link table (`owner`, `skill`
-    /// columns), by owner and by name, in one statement.
-    async fn linked_skills<L: EntityTrait>(
+    /// The skills each key's owner links to through a link table (`owner`
+    /// and `skill` columns), by name, in one statement; an empty list for an
+    /// owner with none.
+    async fn linked_skills<L, K>(
         &self,
         owner: L::Column,
         skill_column: L::Column,
-        owners: impl IntoIterator<Item = i64>,
-    ) -> Result<HashMap<i64, Vec<skill::Model>>, AppError> {
+        keys: &[K],
+        owner_of: impl Fn(&K) -> i64,
+    ) -> Result<HashMap<K, Arc<Vec<skill::Model>>>, AppError>
+    where
+        L: EntityTrait,
+        K: Copy + Eq + std::hash::Hash,
+    {
         let rows = skill::Entity::find()
             .join(JoinType::InnerJoin, link::<L>(skill_column))
             .column_as(Expr::col((L::default(), owner)), "owner_id")
-            .filter(Expr::col((L::default(), owner)).is_in(owners))
+            .filter(Expr::col((L::default(), owner)).is_in(keys.iter().map(&owner_of)))
             .order_by_asc(skill::Column::Name)
             .into_model::<LinkedSkill>()
             .all(&self.state.db)
             .await?;
-        let mut out: HashMap<i64, Vec<skill::Model>> = HashMap::new();
+        let mut grouped: HashMap<i64, Vec<skill::Model>> = HashMap::new();
         for row in rows {
-            out.entry(row.owner_id).or_default().push(row.skill);
+            grouped.entry(row.owner_id).or_default().push(row.skill);
         }
-        Ok(out)
+        Ok(keys
+            .iter()
+            .map(|k| {
+                (
+                    *k,
+                    Arc::new(grouped.remove(&owner_of(k)).unwrap_or_default()),
+                )
+            })
+            .collect())
     }
 }
 
@@ -321,12 +326,9 @@ impl Loader<LiveSeat> for AppLoader {
     }
 }
 
-/// The 1-based waitlist position of a waitlisted seat.
+/// The 1-based waitlist position of a waitlisted seat, by seat id.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct WaitlistPosition {
-    pub seat_id: i64,
-    pub pool_id: i64,
-}
+pub struct WaitlistPosition(pub i64);
 
 impl Loader<WaitlistPosition> for AppLoader {
     type Value = i64;
@@ -335,11 +337,11 @@ impl Loader<WaitlistPosition> for AppLoader {
         &self,
         keys: &[WaitlistPosition],
     ) -> Result<HashMap<WaitlistPosition, i64>, AppError> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.seat_id).collect();
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let positions = seats::waitlist_positions(&self.state.db, &ids).await?;
-        Ok(keys
-            .iter()
-            .filter_map(|k| positions.get(&k.seat_id).map(|p| (*k, *p)))
+        Ok(positions
+            .into_iter()
+            .map(|(seat, position)| (WaitlistPosition(seat), position))
             .collect())
     }
 }
@@ -418,24 +420,13 @@ impl Loader<UserGoals> for AppLoader {
     type Value = Arc<Vec<skill::Model>>;
     type Error = AppError;
     async fn load(&self, keys: &[UserGoals]) -> Result<HashMap<UserGoals, Self::Value>, AppError> {
-        let mut grouped = self
-            .linked_skills::<learning_goal::Entity>(
-                learning_goal::Column::UserId,
-                learning_goal::Column::SkillId,
-                keys.iter().map(|k| k.0),
-            )
-            .await?;
-        let out: HashMap<UserGoals, Vec<skill::Model>> = keys
-            .iter()
-            .map(|k| (*k, grouped.remove(&k.0).unwrap_or_default()))
-            .collect();
-        Ok(out
-            .into_iter()
-            .map(|(k, mut v)| {
-                v.sort_by(|a, b| a.name.cmp(&b.name));
-                (k, Arc::new(v))
-            })
-            .collect())
+        self.linked_skills::<learning_goal::Entity, _>(
+            learning_goal::Column::UserId,
+            learning_goal::Column::SkillId,
+            keys,
+            |k| k.0,
+        )
+        .await
     }
 }
 
@@ -469,17 +460,13 @@ impl Loader<RequestSkills> for AppLoader {
         &self,
         keys: &[RequestSkills],
     ) -> Result<HashMap<RequestSkills, Self::Value>, AppError> {
-        let mut grouped = self
-            .linked_skills::<entity::mentoring_request_skill::Entity>(
-                entity::mentoring_request_skill::Column::RequestId,
-                entity::mentoring_request_skill::Column::SkillId,
-                keys.iter().map(|k| k.0),
-            )
-            .await?;
-        Ok(keys
-            .iter()
-            .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))
-            .collect())
+        self.linked_skills::<entity::mentoring_request_skill::Entity, _>(
+            entity::mentoring_request_skill::Column::RequestId,
+            entity::mentoring_request_skill::Column::SkillId,
+            keys,
+            |k| k.0,
+        )
+        .await
     }
 }
 
@@ -539,10 +526,5 @@ pub async fn waitlist_position(ctx: &Context<'_>, seat: &seat::Model) -> AppResu
     if seat.status != entity::SeatStatus::Waitlisted {
         return Ok(None);
     }
-    loader(ctx)?
-        .load_one(WaitlistPosition {
-            seat_id: seat.id,
-            pool_id: seat.pool_id,
-        })
-        .await
+    loader(ctx)?.load_one(WaitlistPosition(seat.id)).await
 }

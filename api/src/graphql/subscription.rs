@@ -80,7 +80,6 @@ impl SubscriptionRoot {
         let me = actor(ctx).await?;
         let state = shared_state(ctx)?;
         let clinic_id = ids::decode(&clinic_id, Kind::Clinic, "clinicId")?;
-        clinics::get(&state, &me, clinic_id).await?;
         // Listening first, then reading: no change can fall in between.
         let mut events = state.events.subscribe();
         let clinic = clinics::get(&state, &me, clinic_id).await?;

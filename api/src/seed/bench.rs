@@ -113,14 +113,9 @@ where
             .collect(),
     )
     .await?;
-    let user_ids: Vec<i64> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .filter(user::Column::OrganisationId.eq(org.id))
-        .order_by_asc(user::Column::Id)
-        .into_tuple()
-        .all(&txn)
-        .await?;
+    let user_ids =
+        ids_of::<user::Entity>(&txn, user::Column::OrganisationId, user::Column::Id, org.id)
+            .await?;
     let Some((&admin_id, member_ids)) = user_ids.split_first() else {
         return Err(AppError::internal("seeded users vanished"));
     };
@@ -201,28 +196,55 @@ where
     let capacities: Vec<i32> = (0..size.clinics)
         .map(|_| 5 + random.below(26) as i32)
         .collect();
+
+    // Registrations, placed by the seat rules in arrival order (by pool index
+    // until the pools exist), so each pool is written with its confirmed count.
+    let mut confirmed = vec![0u32; capacities.len()];
+    let mut taken = HashSet::new();
+    let mut placed = Vec::with_capacity(size.registrations);
+    let most = size.registrations.min(capacities.len() * member_ids.len());
+    let mut attempts = 0usize;
+    while placed.len() < most && attempts < most.saturating_mul(20) {
+        attempts += 1;
+        let pool = random.below(capacities.len() as u64) as usize;
+        let member = member_ids[random.below(member_ids.len() as u64) as usize];
+        if !taken.insert((pool, member)) {
+            continue;
+        }
+        let at = now - Duration::seconds((most - placed.len()) as i64);
+        let capacity = u32::try_from(capacities[pool]).ok();
+        let status = match place(capacity, confirmed[pool]) {
+            Placement::Confirmed => {
+                confirmed[pool] += 1;
+                entity::SeatStatus::Confirmed
+            }
+            Placement::Waitlisted => entity::SeatStatus::Waitlisted,
+        };
+        placed.push((pool, member, status, at));
+    }
+
     insert_chunks(
         &txn,
         capacities
             .iter()
-            .map(|&capacity| seat_pool::ActiveModel {
+            .zip(&confirmed)
+            .map(|(&capacity, &confirmed)| seat_pool::ActiveModel {
                 organisation_id: Set(org.id),
                 capacity: Set(Some(capacity)),
-                confirmed_count: Set(0),
+                confirmed_count: Set(i32::try_from(confirmed).unwrap_or(i32::MAX)),
                 created_at: Set(now),
                 ..Default::default()
             })
             .collect(),
     )
     .await?;
-    let pool_ids: Vec<i64> = seat_pool::Entity::find()
-        .select_only()
-        .column(seat_pool::Column::Id)
-        .filter(seat_pool::Column::OrganisationId.eq(org.id))
-        .order_by_asc(seat_pool::Column::Id)
-        .into_tuple()
-        .all(&txn)
-        .await?;
+    let pool_ids = ids_of::<seat_pool::Entity>(
+        &txn,
+        seat_pool::Column::OrganisationId,
+        seat_pool::Column::Id,
+        org.id,
+    )
+    .await?;
     let facilitators = if size.mentors > 0 {
         &member_ids[..size.mentors]
     } else {
@@ -254,14 +276,13 @@ where
         });
     }
     insert_chunks(&txn, clinics).await?;
-    let clinic_ids: Vec<i64> = clinic::Entity::find()
-        .select_only()
-        .column(clinic::Column::Id)
-        .filter(clinic::Column::OrganisationId.eq(org.id))
-        .order_by_asc(clinic::Column::Id)
-        .into_tuple()
-        .all(&txn)
-        .await?;
+    let clinic_ids = ids_of::<clinic::Entity>(
+        &txn,
+        clinic::Column::OrganisationId,
+        clinic::Column::Id,
+        org.id,
+    )
+    .await?;
     insert_chunks(
         &txn,
         clinic_ids
@@ -277,56 +298,28 @@ where
             .collect(),
     )
     .await?;
-
-    // Registrations, placed by the seat rules in arrival order.
-    let mut confirmed = vec![0u32; pool_ids.len()];
-    let mut taken = HashSet::new();
-    let mut seats = Vec::with_capacity(size.registrations);
-    let most = size.registrations.min(pool_ids.len() * member_ids.len());
-    let mut attempts = 0usize;
-    while seats.len() < most && attempts < most.saturating_mul(20) {
-        attempts += 1;
-        let pool = random.below(pool_ids.len() as u64) as usize;
-        let member = member_ids[random.below(member_ids.len() as u64) as usize];
-        if !taken.insert((pool, member)) {
-            continue;
-        }
-        let at = now - Duration::seconds((most - seats.len()) as i64);
-        let capacity = u32::try_from(capacities[pool]).ok();
-        let status = match place(capacity, confirmed[pool]) {
-            Placement::Confirmed => {
-                confirmed[pool] += 1;
-                entity::SeatStatus::Confirmed
-            }
-            Placement::Waitlisted => entity::SeatStatus::Waitlisted,
-        };
-        seats.push(seat::ActiveModel {
-            pool_id: Set(pool_ids[pool]),
-            user_id: Set(member),
-            confirmed_at: Set((status == entity::SeatStatus::Confirmed).then_some(at)),
-            status: Set(status),
-            attended: Set(None),
-            created_at: Set(at),
-            updated_at: Set(at),
-            cancelled_at: Set(None),
-            completed_at: Set(None),
-            ..Default::default()
-        });
-    }
-    let registrations = seats.len();
-    insert_chunks(&txn, seats).await?;
-    for (pool, count) in confirmed.iter().enumerate() {
-        if *count > 0 {
-            seat_pool::Entity::update_many()
-                .col_expr(
-                    seat_pool::Column::ConfirmedCount,
-                    sea_orm::sea_query::Expr::value(*count as i32),
-                )
-                .filter(seat_pool::Column::Id.eq(pool_ids[pool]))
-                .exec(&txn)
-                .await?;
-        }
-    }
+    let registrations = placed.len();
+    insert_chunks(
+        &txn,
+        placed
+            .into_iter()
+            .filter_map(|(pool, member, status, at)| {
+                Some(seat::ActiveModel {
+                    pool_id: Set(*pool_ids.get(pool)?),
+                    user_id: Set(member),
+                    confirmed_at: Set((status == entity::SeatStatus::Confirmed).then_some(at)),
+                    status: Set(status),
+                    attended: Set(None),
+                    created_at: Set(at),
+                    updated_at: Set(at),
+                    cancelled_at: Set(None),
+                    completed_at: Set(None),
+                    ..Default::default()
+                })
+            })
+            .collect(),
+    )
+    .await?;
 
     // Open mentoring requests from non-mentors.
     let learners = &member_ids[size.mentors.min(member_ids.len())..];
@@ -348,14 +341,13 @@ where
         }
     }
     insert_chunks(&txn, requests).await?;
-    let request_ids: Vec<i64> = mentoring_request::Entity::find()
-        .select_only()
-        .column(mentoring_request::Column::Id)
-        .filter(mentoring_request::Column::OrganisationId.eq(org.id))
-        .order_by_asc(mentoring_request::Column::Id)
-        .into_tuple()
-        .all(&txn)
-        .await?;
+    let request_ids = ids_of::<mentoring_request::Entity>(
+        &txn,
+        mentoring_request::Column::OrganisationId,
+        mentoring_request::Column::Id,
+        org.id,
+    )
+    .await?;
     insert_chunks(
         &txn,
         request_ids
@@ -391,6 +383,23 @@ const TOPICS: [&str; 6] = [
     "video in 60 seconds",
     "crisis communication",
 ];
+
+/// Ids of the organisation's rows of a table, in insertion order.
+async fn ids_of<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    organisation: E::Column,
+    id: E::Column,
+    organisation_id: i64,
+) -> AppResult<Vec<i64>> {
+    Ok(E::find()
+        .select_only()
+        .column(id)
+        .filter(organisation.eq(organisation_id))
+        .order_by_asc(id)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
 
 /// Inserts rows in multi-row statements of [`CHUNK`].
 async fn insert_chunks<A>(conn: &impl ConnectionTrait, rows: Vec<A>) -> AppResult<()>

@@ -311,12 +311,7 @@ async fn candidates(
         .all(conn)
         .await?;
     let ids: Vec<i64> = profiles.iter().map(|p| p.user_id).collect();
-    let mut levels = levels_of(conn, &ids).await?;
-    if let Some(skills) = skills {
-        for of_mentor in levels.values_mut() {
-            of_mentor.retain(|skill, _| skills.contains(skill));
-        }
-    }
+    let levels = levels_of(conn, &ids, skills).await?;
     Ok(profiles
         .into_iter()
         .map(|p| Candidate {
@@ -328,19 +323,23 @@ async fn candidates(
         .collect())
 }
 
+/// Self-assessed levels of `users`, by user and skill; with `skills`, only
+/// those skills.
 async fn levels_of(
     conn: &impl ConnectionTrait,
     users: &[i64],
+    skills: Option<&[i64]>,
 ) -> AppResult<HashMap<i64, HashMap<i64, i32>>> {
-    let rows: Vec<(i64, i64, i32)> = user_skill::Entity::find()
+    let mut select = user_skill::Entity::find()
         .select_only()
         .column(user_skill::Column::UserId)
         .column(user_skill::Column::SkillId)
         .column(user_skill::Column::Level)
-        .filter(user_skill::Column::UserId.is_in(users.iter().copied()))
-        .into_tuple()
-        .all(conn)
-        .await?;
+        .filter(user_skill::Column::UserId.is_in(users.iter().copied()));
+    if let Some(skills) = skills {
+        select = select.filter(user_skill::Column::SkillId.is_in(skills.iter().copied()));
+    }
+    let rows: Vec<(i64, i64, i32)> = select.into_tuple().all(conn).await?;
     let mut out: HashMap<i64, HashMap<i64, i32>> = HashMap::new();
     for (user, skill, level) in rows {
         out.entry(user).or_default().insert(skill, level);
@@ -382,7 +381,7 @@ pub async fn suggestions(
         .await?
         .remove(&request.id)
         .unwrap_or_default();
-    let learner_levels = levels_of(&state.db, &[request.learner_id])
+    let learner_levels = levels_of(&state.db, &[request.learner_id], Some(&requested))
         .await?
         .remove(&request.learner_id)
         .unwrap_or_default();
@@ -434,7 +433,7 @@ pub async fn auto_match(state: &AppState, actor: &Actor, dry_run: bool) -> AppRe
     let request_ids: Vec<i64> = open.iter().map(|r| r.id).collect();
     let learners: Vec<i64> = open.iter().map(|r| r.learner_id).collect();
     let requested = requested_skills(&txn, &request_ids).await?;
-    let learner_levels = levels_of(&txn, &learners).await?;
+    let learner_levels = levels_of(&txn, &learners, None).await?;
     let excluded = paired_with(&txn, &learners).await?;
     let pool = candidates(&txn, actor.organisation_id, None).await?;
 
