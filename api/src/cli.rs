@@ -35,6 +35,12 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL) to standard output.
     PrintSchema,
+    /// Fill an empty database with the demo organisation (migrating first) and
+    /// print the accounts to sign in with. Refuses a database with data.
+    SeedDemo {
+        #[command(flatten)]
+        settings: Settings,
+    },
     /// Fill the database with a large organisation for load tests (migrating
     /// first) and write its ids and access tokens as JSON.
     SeedBench {
@@ -78,6 +84,7 @@ pub async fn main() -> ExitCode {
             print!("{}", graphql::sdl());
             ExitCode::SUCCESS
         }
+        Some(Command::SeedDemo { settings }) => seed_demo(settings).await,
         Some(Command::SeedBench {
             size,
             out,
@@ -168,6 +175,7 @@ async fn seed_bench(
 async fn serve(settings: Settings) -> ExitCode {
     telemetry::init(settings.log_format);
     let production = settings.production;
+    let demo = settings.demo;
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(err) => {
@@ -176,6 +184,18 @@ async fn serve(settings: Settings) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if demo {
+        match crate::seed::demo::seed(&app.state()).await {
+            Ok(created) => print_demo(&created, &app.state().public_url),
+            Err(crate::error::AppError::Conflict(why)) => {
+                tracing::info!("--demo added nothing: {why}");
+            }
+            Err(err) => {
+                eprintln!("voimavara: the demo could not be created: {err}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let base = app.state().public_url.clone();
     if production {
         tracing::info!("serving GraphQL at {base}/graphql (production mode)");
@@ -188,6 +208,50 @@ async fn serve(settings: Settings) -> ExitCode {
             eprintln!("voimavara: {err}");
             ExitCode::FAILURE
         }
+    }
+}
+
+async fn seed_demo(mut settings: Settings) -> ExitCode {
+    telemetry::init(settings.log_format);
+    // Built but never run: only its state is needed, on any free port.
+    settings.bind = "127.0.0.1:0".into();
+    let app = match Application::build(settings).await {
+        Ok(app) => app,
+        Err(err) => {
+            eprintln!("voimavara: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match crate::seed::demo::seed(&app.state()).await {
+        Ok(created) => {
+            print_demo(&created, "http://<your server>");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("voimavara: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_demo(demo: &crate::seed::demo::Demo, base: &str) {
+    println!(
+        "Demo organisation \"{}\": {} members, {} clinics, {} published courses, {} open mentoring requests.",
+        crate::seed::demo::ORGANISATION,
+        demo.members,
+        demo.clinics,
+        demo.courses,
+        demo.open_requests
+    );
+    println!(
+        "Sign in at {base}/graphiql with (password for all: {}):",
+        crate::seed::demo::PASSWORD
+    );
+    for account in &demo.accounts {
+        println!(
+            "  {:<8} {:<20} {}",
+            account.role, account.name, account.email
+        );
     }
 }
 

@@ -157,6 +157,11 @@ pub struct Settings {
     #[arg(long, env = "VOIMAVARA_BATCH_DELAY_US", default_value_t = 1000)]
     pub batch_delay_us: u64,
 
+    /// Fill an empty database with the demo organisation before serving (a
+    /// database with data is left as it is).
+    #[arg(long, env = "VOIMAVARA_DEMO", default_value_t = false)]
+    pub demo: bool,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "VOIMAVARA_WORKERS")]
     pub workers: Option<usize>,
@@ -180,6 +185,7 @@ impl Settings {
             production: false,
             public_url: None,
             batch_delay_us: 1000,
+            demo: false,
             workers: None,
             limits: QueryLimits::default(),
         }

@@ -8,6 +8,7 @@ mod authorization;
 
 mod clinics;
 mod courses;
+mod demo;
 mod expertise;
 mod http_transport;
 mod logs;

@@ -1,0 +1,136 @@
+//! The demo organisation: what a newcomer sees after `serve --demo`, through
+//! the public API, signed in with the printed accounts.
+
+use serde_json::{Value, json};
+use voimavara_api::error::AppError;
+use voimavara_api::seed::demo;
+
+use crate::helpers::{TestApp, spawn_app};
+
+async fn sign_in(app: &TestApp, email: &str) -> String {
+    let body = app
+        .gql(
+            "mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { accessToken } }",
+            json!({"e": email, "p": demo::PASSWORD}),
+            None,
+        )
+        .await;
+    body["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap_or_else(|| panic!("login failed: {body}"))
+        .to_owned()
+}
+
+fn account<'a>(created: &'a demo::Demo, role: &str) -> &'a demo::Account {
+    created.accounts.iter().find(|a| a.role == role).unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_shows_every_part_of_the_product_and_fills_only_an_empty_database() {
+    let app = spawn_app().await;
+    let created = demo::seed(&app.state).await.unwrap();
+    assert_eq!(created.members, 40);
+    assert_eq!(created.courses, 2);
+
+    let learner = sign_in(&app, &account(&created, "learner").email).await;
+    let admin = sign_in(&app, &account(&created, "admin").email).await;
+    let mentor = sign_in(&app, &account(&created, "mentor").email).await;
+
+    // The clinic board: the weekly clinic is full, and the learner waits first.
+    let board = app
+        .gql(
+            "{ clinics(first: 20) { totalCount edges { node { title capacity seatsLeft waitlistLength
+               facilitator { displayName } skills { key } myRegistration { status waitlistPosition } } } } }",
+            json!({}),
+            Some(&learner),
+        )
+        .await;
+    let clinics = &board["data"]["clinics"];
+    assert_eq!(clinics["totalCount"], created.clinics, "{board}");
+    let weekly: Vec<&Value> = clinics["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .filter(|c| c["title"] == "Vaikuttavuuden mittaaminen somessa")
+        .collect();
+    assert_eq!(weekly.len(), 8, "eight weekly sessions");
+    assert_eq!(weekly[0]["seatsLeft"], 0);
+    assert_eq!(weekly[0]["waitlistLength"], 3);
+    assert_eq!(weekly[0]["facilitator"]["displayName"], "Matti Korhonen");
+    assert_eq!(weekly[0]["skills"], json!([{"key": "measuring-influence"}]));
+    assert_eq!(
+        weekly[0]["myRegistration"],
+        json!({"status": "WAITLISTED", "waitlistPosition": 1})
+    );
+
+    // The skill map shows hidden experts the admin did not know about.
+    let map = app
+        .gql(
+            "{ skillMap { rows { skill { key } experts learners } hiddenExperts { user { displayName } } } }",
+            json!({}),
+            Some(&admin),
+        )
+        .await;
+    let hidden: Vec<&str> = map["data"]["skillMap"]["hiddenExperts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["user"]["displayName"].as_str())
+        .collect();
+    assert!(hidden.contains(&"Pekka Järvinen"), "{map}");
+    assert!(hidden.contains(&"Anna Lehtonen"), "{map}");
+
+    // The learner's open request gets the mentor as the first suggestion.
+    let mine = app
+        .gql(
+            "{ myMentoringRequests { edges { node { id status } } } }",
+            json!({}),
+            Some(&learner),
+        )
+        .await;
+    let request = &mine["data"]["myMentoringRequests"]["edges"][0]["node"];
+    assert_eq!(request["status"], "OPEN", "{mine}");
+    let suggestions = app
+        .gql(
+            "query($id: ID!) { mentorSuggestions(requestId: $id, first: 3) { mentor { displayName } score } }",
+            json!({"id": request["id"]}),
+            Some(&learner),
+        )
+        .await;
+    assert_eq!(
+        suggestions["data"]["mentorSuggestions"][0]["mentor"]["displayName"], "Matti Korhonen",
+        "{suggestions}"
+    );
+
+    // Two published courses, with the learner's progress.
+    let courses = app
+        .gql(
+            "{ courses { edges { node { title status lessonCount myEnrolment { progress } } } } }",
+            json!({}),
+            Some(&learner),
+        )
+        .await;
+    let edges = courses["data"]["courses"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 2, "{courses}");
+    assert!(edges.iter().all(|e| e["node"]["status"] == "PUBLISHED"));
+    assert!(
+        edges
+            .iter()
+            .all(|e| e["node"]["myEnrolment"]["progress"].as_f64().unwrap() > 0.0)
+    );
+
+    // The mentor sees the same organisation.
+    let me = app
+        .gql(
+            "{ me { displayName mentorProfile { maxMentees } } }",
+            json!({}),
+            Some(&mentor),
+        )
+        .await;
+    assert_eq!(me["data"]["me"]["mentorProfile"]["maxMentees"], 3, "{me}");
+
+    // A second run touches nothing.
+    let again = demo::seed(&app.state).await;
+    assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
+}
