@@ -157,6 +157,13 @@ pub struct Settings {
     #[arg(long, env = "VOIMAVARA_BATCH_DELAY_US", default_value_t = 1000)]
     pub batch_delay_us: u64,
 
+    /// A folder holding GraphiQL's browser files (react.production.min.js,
+    /// react-dom.production.min.js, graphiql.min.js, graphiql.min.css), served
+    /// at /graphiql/assets/ for machines without internet access; GraphiQL
+    /// loads them from unpkg.com otherwise.
+    #[arg(long, env = "VOIMAVARA_GRAPHIQL_ASSETS")]
+    pub graphiql_assets: Option<std::path::PathBuf>,
+
     /// Fill an empty database with the demo organisation before serving (a
     /// database with data is left as it is).
     #[arg(long, env = "VOIMAVARA_DEMO", default_value_t = false)]
@@ -186,6 +193,7 @@ impl Settings {
             public_url: None,
             batch_delay_us: 1000,
             demo: false,
+            graphiql_assets: None,
             workers: None,
             limits: QueryLimits::default(),
         }

@@ -134,3 +134,74 @@ async fn the_demo_shows_every_part_of_the_product_and_fills_only_an_empty_databa
     let again = demo::seed(&app.state).await;
     assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
 }
+
+#[tokio::test]
+async fn graphiql_opens_with_example_tabs_that_run_against_the_demo() {
+    use voimavara_api::http::graphiql::examples::TABS;
+    let app = spawn_app().await;
+    demo::seed(&app.state).await.unwrap();
+
+    let page = app
+        .client
+        .get(format!("{}/graphiql", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("defaultTabs"));
+    assert!(page.contains("mutation SignIn"));
+    assert!(page.contains("https://unpkg.com/graphiql@3.9.0/graphiql.min.js"));
+
+    // Every tab runs as written once its placeholders are filled in.
+    let run = |index: usize, variables: Value, token: Option<String>| {
+        let (query, _, _) = TABS[index];
+        let app = &app;
+        async move {
+            let mut body = json!({"query": query, "variables": variables});
+            if let Some(name) = first_operation(query) {
+                body["operationName"] = json!(name);
+            }
+            let mut request = app
+                .client
+                .post(format!("{}/graphql", app.address))
+                .json(&body);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let answer: Value = request.send().await.unwrap().json().await.unwrap();
+            assert!(answer.get("errors").is_none(), "tab {index}: {answer}");
+            answer
+        }
+    };
+    let signed_in = run(0, serde_json::from_str(TABS[0].1).unwrap(), None).await;
+    let learner = signed_in["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let board = run(1, json!({}), Some(learner.clone())).await;
+    let clinic = board["data"]["clinics"]["edges"][1]["node"]["id"].clone();
+    run(2, json!({"clinicId": clinic}), Some(learner.clone())).await;
+    let mine = run(3, json!({}), Some(learner.clone())).await;
+    assert!(mine["data"]["myMentoringRequests"]["edges"][0]["node"]["id"].is_string());
+    let admin = sign_in(&app, "aino.virtanen@kuusisto.example").await;
+    let map = run(4, json!({}), Some(admin)).await;
+    assert!(
+        !map["data"]["skillMap"]["hiddenExperts"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// The first operation's name in a document with several.
+fn first_operation(document: &str) -> Option<&str> {
+    document
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("query ")
+                .or_else(|| l.strip_prefix("mutation "))
+        })
+        .and_then(|rest| rest.split(['(', ' ', '{']).next())
+}

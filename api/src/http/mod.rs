@@ -1,6 +1,7 @@
 //! HTTP routes: GraphQL over HTTP and WebSocket, GraphiQL, the SDL, health.
 
 pub mod calendar;
+pub mod graphiql;
 pub mod graphql;
 pub mod negotiate;
 pub mod pages;
@@ -25,6 +26,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/graphql", web::route().to(graphql::method_not_allowed))
         .route("/graphql/ws", web::get().to(ws::subscribe))
         .route("/graphiql", web::get().to(pages::graphiql))
+        .route(
+            "/graphiql/assets/{file}",
+            web::get().to(pages::graphiql_asset),
+        )
         .route("/schema.graphql", web::get().to(pages::schema))
         .route("/healthz", web::get().to(pages::healthz))
         .route("/readyz", web::get().to(pages::readyz))

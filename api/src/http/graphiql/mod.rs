@@ -1,0 +1,3 @@
+//! The GraphiQL page's template and example documents.
+
+pub mod examples;
