@@ -2,7 +2,9 @@
 //! Each later operation adds its row here.
 //!
 //! Roles: anonymous, a member, an admin, and the admin of another
-//! organisation acting on the first organisation's objects.
+//! organisation acting on the first organisation's objects. The same rows
+//! drive the tenancy test: another organisation's ids must answer exactly
+//! like ids that do not exist.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -521,9 +523,8 @@ pub fn rows() -> Vec<Row> {
     ]
 }
 
-#[tokio::test]
-async fn every_role_gets_exactly_what_its_row_says() {
-    let app = spawn_app().await;
+/// The organisations, people and objects every row acts on.
+async fn fixture(app: &TestApp) -> Fixture {
     let admin = app.sign_up("Matrix", "matrix-admin@example.fi").await;
     let member = app
         .add_member(&admin, "matrix-member@example.fi", "MEMBER")
@@ -578,7 +579,6 @@ async fn every_role_gets_exactly_what_its_row_says() {
         .await;
     let new_course = |title: &'static str| {
         let admin = admin.clone();
-        let app = &app;
         async move {
             let body = app
                 .gql(
@@ -595,7 +595,6 @@ async fn every_role_gets_exactly_what_its_row_says() {
     };
     let add_lesson = |course: String| {
         let admin = admin.clone();
-        let app = &app;
         async move {
             let body = app
                 .gql("mutation($c: ID!) { addLesson(courseId: $c, input: {title: \"L\", estimatedMinutes: 5}) { id } }", json!({"c": course}), admin.token())
@@ -696,7 +695,7 @@ async fn every_role_gets_exactly_what_its_row_says() {
             .unwrap()
             .to_owned()
     };
-    let fixture = Fixture {
+    Fixture {
         invitation_id: invited["data"]["inviteMember"]["id"]
             .as_str()
             .unwrap()
@@ -724,7 +723,13 @@ async fn every_role_gets_exactly_what_its_row_says() {
         member,
         other_admin,
         target,
-    };
+    }
+}
+
+#[tokio::test]
+async fn every_role_gets_exactly_what_its_row_says() {
+    let app = spawn_app().await;
+    let fixture = fixture(&app).await;
 
     let mut failures = Vec::new();
     for row in rows() {
@@ -817,4 +822,138 @@ fn every_query_mutation_and_subscription_has_a_row() {
         missing.is_empty(),
         "operations without an authorization row: {missing:?}"
     );
+}
+
+/// The variables with every global id (but the `shared` ones: the skill
+/// catalogue belongs to every organisation) replaced by an id of the same
+/// kind that does not exist, and how many were replaced.
+fn with_missing_ids(value: &Value, shared: &[&str]) -> (Value, usize) {
+    use voimavara_api::graphql::ids::{decode_any, encode};
+    match value {
+        Value::String(text) if shared.contains(&text.as_str()) => (value.clone(), 0),
+        Value::String(text) => match decode_any(text, "id") {
+            Ok((kind, raw)) => (json!(encode(kind, 1_000_000_000 + raw).0), 1),
+            Err(_) => (value.clone(), 0),
+        },
+        Value::Array(items) => {
+            let mut count = 0;
+            let items = items
+                .iter()
+                .map(|item| {
+                    let (item, n) = with_missing_ids(item, shared);
+                    count += n;
+                    item
+                })
+                .collect();
+            (Value::Array(items), count)
+        }
+        Value::Object(map) => {
+            let mut count = 0;
+            let map = map
+                .iter()
+                .map(|(key, item)| {
+                    let (item, n) = with_missing_ids(item, shared);
+                    count += n;
+                    (key.clone(), item)
+                })
+                .collect();
+            (Value::Object(map), count)
+        }
+        other => (other.clone(), 0),
+    }
+}
+
+/// Tenancy: the admin of another organisation, given this organisation's ids
+/// in every operation that takes one (every row of the matrix whose
+/// variables hold an id) and in `node`/`nodes` for every kind of object,
+/// gets exactly the answer an id that does not exist gets.
+#[tokio::test]
+async fn another_organisations_ids_answer_exactly_like_missing_ones() {
+    let app = spawn_app().await;
+    let fixture = fixture(&app).await;
+    let outsider = Some(fixture.other_admin.access_token.as_str());
+    let run = |document: &'static str, operation: &'static str, vars: Value| {
+        let app = &app;
+        async move {
+            if document.starts_with("subscription") {
+                subscribe(app, operation, document, vars, outsider).await
+            } else {
+                app.gql(document, vars, outsider).await
+            }
+        }
+    };
+
+    let shared = [fixture.linkedin.as_str()];
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for row in rows() {
+        let foreign = (row.vars)(&app, &fixture, Who::OtherAdmin).await;
+        let (missing, swapped) = with_missing_ids(&foreign, &shared);
+        if swapped == 0 {
+            continue;
+        }
+        let with_foreign = run(row.document, row.operation, foreign).await;
+        let with_missing = run(row.document, row.operation, missing).await;
+        compared += 1;
+        if with_foreign != with_missing {
+            failures.push(format!(
+                "{}: foreign ids gave {with_foreign}, missing ids gave {with_missing}",
+                row.operation
+            ));
+        }
+    }
+
+    // Every kind of object through node and nodes.
+    let organisation = app
+        .gql("{ organisation { id } }", json!({}), fixture.admin.token())
+        .await["data"]["organisation"]["id"]
+        .clone();
+    let notification = app
+        .gql(
+            "{ notifications(first: 1) { edges { node { id } } } }",
+            json!({}),
+            fixture.member.token(),
+        )
+        .await["data"]["notifications"]["edges"][0]["node"]["id"]
+        .clone();
+    let objects = [
+        json!(fixture.member.user_id),
+        organisation,
+        json!(fixture.invitation_id),
+        json!(fixture.own_skill),
+        json!(fixture.upcoming_clinic),
+        json!(fixture.upcoming_registration),
+        json!(fixture.course),
+        json!(fixture.lessons[0]),
+        json!(fixture.enrolment),
+        json!(fixture.member_request),
+        json!(fixture.active_pairing),
+        notification,
+    ];
+    let mut kinds = std::collections::HashSet::new();
+    for id in &objects {
+        let (missing, swapped) = with_missing_ids(id, &[]);
+        assert_eq!(swapped, 1, "{id} is a global id");
+        kinds.insert(
+            voimavara_api::graphql::ids::decode_any(id.as_str().unwrap(), "id")
+                .unwrap()
+                .0
+                .name(),
+        );
+        const NODE: &str = "query($id: ID!) { node(id: $id) { id } }";
+        const NODES: &str = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";
+        let node = run(NODE, "node", json!({"id": id})).await;
+        let absent = run(NODE, "node", json!({"id": missing})).await;
+        compared += 1;
+        if node != absent || node != json!({"data": {"node": null}}) {
+            failures.push(format!("node({id}): {node} vs {absent}"));
+        }
+        let nodes = run(NODES, "nodes", json!({"ids": [id, missing]})).await;
+        if nodes != json!({"data": {"nodes": [null, null]}}) {
+            failures.push(format!("nodes([{id}, missing]): {nodes}"));
+        }
+    }
+    assert_eq!(kinds.len(), objects.len(), "one object of every kind");
+    assert!(compared >= 40, "only {compared} comparisons");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
