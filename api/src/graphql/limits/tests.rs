@@ -47,3 +47,57 @@ fn aliases_and_directives_are_counted_across_fragments() {
     };
     assert!(check_document(&doc, &tight).is_err());
 }
+
+/// GraphQL-ish fragments, so random documents get past the lexer often.
+const PIECES: [&str; 24] = [
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "query",
+    "mutation",
+    "fragment F on Q",
+    "...F",
+    "... on T",
+    "a:",
+    "f",
+    "$v",
+    ": Int",
+    "= 1",
+    "@skip(if: true)",
+    "\"s\"",
+    "\"\"\"b\"\"\"",
+    "#c\n",
+    ",",
+    "1.5e3",
+    "\\",
+    "\u{FEFF}",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// The fuzz target of the request's document path: any text, or any
+    /// arrangement of GraphQL pieces, goes through the source check, the
+    /// parser and the document check without a panic, and the source check
+    /// holds its limits.
+    #[test]
+    fn any_document_is_checked_without_panicking(
+        text in ".{0,400}",
+        pieces in proptest::collection::vec(0..PIECES.len(), 0..200),
+    ) {
+        let limits = QueryLimits { max_tokens: 50, max_query_length: 300, ..QueryLimits::default() };
+        let assembled: String = pieces.iter().map(|i| PIECES[*i]).collect::<Vec<_>>().join(" ");
+        for source in [text.as_str(), assembled.as_str()] {
+            let checked = check_source(source, &limits);
+            if source.chars().count() > 300 || count_tokens(source, 51) > 50 {
+                proptest::prop_assert!(checked.is_err());
+            }
+            if let Ok(doc) = async_graphql::parser::parse_query(source) {
+                let _ = check_document(&doc, &limits);
+            }
+        }
+    }
+}

@@ -36,3 +36,16 @@ fn only_utf8_json_bodies_are_accepted() {
     assert!(!is_json_content_type("text/plain"));
     assert!(!is_json_content_type("application/graphql"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// Any Accept or Content-Type header is handled without a panic.
+    #[test]
+    fn any_header_is_negotiated_without_panicking(header in ".{0,200}", q in "[0-9.;q= ,*/a-z+-]{0,80}") {
+        let _ = negotiate(Some(&header));
+        let _ = negotiate(Some(&q));
+        let _ = is_json_content_type(&header);
+        let _ = is_json_content_type(&q);
+    }
+}
