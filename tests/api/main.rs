@@ -10,6 +10,7 @@ mod clinics;
 mod courses;
 mod demo;
 mod expertise;
+mod faults;
 mod fuzz;
 mod http_transport;
 mod logs;
