@@ -407,6 +407,59 @@ async fn two_accepts_racing_for_the_last_place_give_one_active_pairing() {
 }
 
 #[tokio::test]
+async fn answers_racing_on_one_proposal_give_one_answer_and_one_notice() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "a@example.fi").await;
+    let p = app.bulk_members(&admin, 2).await;
+    let (learner, guide) = (&p[0], &p[1]);
+    let linkedin = skill(&app, &admin, "linkedin").await;
+    mentor(&app, guide, &linkedin, 5, 3).await;
+    let req = request(&app, learner, &[&linkedin]).await;
+    let proposed = app
+        .gql(
+            PROPOSE,
+            json!({"r": req, "m": guide.user_id}),
+            learner.token(),
+        )
+        .await;
+    let pairing = proposed["data"]["proposePairing"]["id"].clone();
+    // Accepts and declines of the same proposal, all at once.
+    let answers = futures_util::future::join_all((0..8).map(|i| {
+        app.gql(
+            RESPOND,
+            json!({"id": pairing, "yes": i % 2 == 0}),
+            guide.token(),
+        )
+    }))
+    .await;
+    let answered = answers
+        .iter()
+        .filter(|b| b["data"]["respondToPairing"]["status"].is_string())
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|b| error_code(b) == Some("CONFLICT"))
+        .count();
+    assert_eq!((answered, refused), (1, 7), "{answers:?}");
+    let notices = app
+        .gql(
+            "{ notifications { edges { node { kind } } } }",
+            json!({}),
+            learner.token(),
+        )
+        .await;
+    let answers_heard = notices["data"]["notifications"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            ["PAIRING_ACCEPTED", "PAIRING_DECLINED"].contains(&e["node"]["kind"].as_str().unwrap())
+        })
+        .count();
+    assert_eq!(answers_heard, 1, "{notices}");
+}
+
+#[tokio::test]
 async fn feedback_stays_hidden_until_both_have_spoken_and_private_notes_stay_private() {
     let app = spawn_app().await;
     let admin = app.sign_up("Org", "a@example.fi").await;

@@ -10,7 +10,7 @@ use entity::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, ExprTrait, QueryFilter, QueryOrder,
+    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::mentoring;
@@ -39,9 +39,31 @@ async fn get_in(
     actor: &Actor,
     pairing_id: i64,
 ) -> AppResult<pairing::Model> {
-    let found = pairing::Entity::find_by_id(pairing_id)
-        .one(conn)
-        .await?
+    visible(
+        actor,
+        pairing::Entity::find_by_id(pairing_id).one(conn).await?,
+    )
+}
+
+/// Like [`get_in`], holding the pairing's row lock for the rest of the
+/// transaction, so that two changes of one pairing (an accept racing a
+/// decline, two cancellations) run one after the other and the second sees
+/// the first. SQLite's write transactions are one at a time already.
+async fn lock_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    pairing_id: i64,
+) -> AppResult<pairing::Model> {
+    let mut query = pairing::Entity::find_by_id(pairing_id);
+    if db::is_postgres(txn) {
+        query = query.lock_exclusive();
+    }
+    visible(actor, query.one(txn).await?)
+}
+
+/// A pairing the actor may see: a party, or an admin of its organisation.
+fn visible(actor: &Actor, found: Option<pairing::Model>) -> AppResult<pairing::Model> {
+    let found = found
         .filter(|p| {
             p.organisation_id == actor.organisation_id && (is_party(actor, p) || actor.is_admin())
         })
@@ -152,7 +174,7 @@ pub async fn respond(
 ) -> AppResult<pairing::Model> {
     let now = state.clock.now();
     let txn = db::begin_write(&state.db).await?;
-    let current = get_in(&txn, actor, pairing_id).await?;
+    let current = lock_in(&txn, actor, pairing_id).await?;
     if current.mentor_id != actor.user_id {
         return Err(AppError::Forbidden(
             "only the mentor may respond to a proposal",
@@ -212,7 +234,7 @@ pub async fn complete(
 ) -> AppResult<pairing::Model> {
     let now = state.clock.now();
     let txn = db::begin_write(&state.db).await?;
-    let current = get_in(&txn, actor, pairing_id).await?;
+    let current = lock_in(&txn, actor, pairing_id).await?;
     if !is_party(actor, &current) {
         return Err(AppError::Forbidden(
             "only the mentor or the learner may complete a pairing",
@@ -246,7 +268,7 @@ pub async fn cancel(
     let reason = text::optional(reason.as_deref().unwrap_or(""), "reason", 1000, true)?;
     let now = state.clock.now();
     let txn = db::begin_write(&state.db).await?;
-    let current = get_in(&txn, actor, pairing_id).await?;
+    let current = lock_in(&txn, actor, pairing_id).await?;
     let event = match current.status {
         PairingStatus::Proposed => {
             let proposer =
