@@ -21,5 +21,6 @@ mod performance;
 mod query_limits;
 mod schema_file;
 mod sessions;
+mod soak;
 mod startup;
 mod subscriptions;
