@@ -1,8 +1,10 @@
 //! The authorization matrix: every operation, every role, one row each.
 //! Each later operation adds its row here.
 //!
-//! Roles: anonymous, a member, an admin, and the admin of another
-//! organisation acting on the first organisation's objects. The same rows
+//! Roles: anonymous, the admin of another organisation acting on the first
+//! organisation's objects, a member (who holds registrations, an enrolment
+//! and a mentoring request), a mentor (of the rows' pairings), a
+//! facilitator (of the rows' clinics), and an admin. The same rows
 //! drive the tenancy test: another organisation's ids must answer exactly
 //! like ids that do not exist.
 
@@ -19,8 +21,20 @@ pub enum Who {
     Anonymous,
     OtherAdmin,
     Member,
+    Mentor,
+    Facilitator,
     Admin,
 }
+
+/// Every role, in the order each row runs them.
+const ROLES: [Who; 6] = [
+    Who::Anonymous,
+    Who::OtherAdmin,
+    Who::Member,
+    Who::Mentor,
+    Who::Facilitator,
+    Who::Admin,
+];
 
 /// What the call must do.
 #[derive(Clone, Copy, Debug)]
@@ -40,7 +54,10 @@ pub struct Fixture {
     pub admin: Session,
     pub member: Session,
     pub other_admin: Session,
-    /// A member of the first organisation that rows may change.
+    /// The mentor of the rows' pairings.
+    pub mentor: Session,
+    /// A member of the first organisation that rows may change, and the
+    /// facilitator of the rows' clinics.
     pub target: Session,
     pub invitation_id: String,
     /// A clinic in the future, run by `target`.
@@ -68,7 +85,7 @@ pub struct Fixture {
     pub linkedin: String,
     /// The member's own mentoring request.
     pub member_request: String,
-    /// Pairings where the member mentors: proposed, active, and active (for cancel).
+    /// Pairings of `mentor`: proposed, active, and active (for cancel).
     pub proposed_pairing: String,
     pub active_pairing: String,
     pub cancellable_pairing: String,
@@ -80,6 +97,8 @@ impl Fixture {
             Who::Anonymous => None,
             Who::OtherAdmin => Some(&self.other_admin),
             Who::Member => Some(&self.member),
+            Who::Mentor => Some(&self.mentor),
+            Who::Facilitator => Some(&self.target),
             Who::Admin => Some(&self.admin),
         }
     }
@@ -88,12 +107,13 @@ impl Fixture {
 type Vars =
     for<'a> fn(&'a TestApp, &'a Fixture, Who) -> Pin<Box<dyn Future<Output = Value> + Send + 'a>>;
 
-/// One operation and what each role gets: [anonymous, other admin, member, admin].
+/// One operation and what each role gets: [anonymous, other admin, member,
+/// mentor, facilitator, admin].
 pub struct Row {
     pub operation: &'static str,
     pub document: &'static str,
     pub vars: Vars,
-    pub expect: [Expect; 4],
+    pub expect: [Expect; 6],
 }
 
 fn none<'a>(
@@ -116,44 +136,44 @@ pub fn rows() -> Vec<Row> {
             operation: "me",
             document: "{ me { id } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "organisation",
             document: "{ organisation { id } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "members",
             document: "{ members { totalCount } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "node",
             document: "query($id: ID!) { node(id: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),
             // Another organisation's object is simply absent: null, no error.
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "nodes",
             document: "query($id: ID!) { nodes(ids: [$id]) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.invitation_id}) }),
-            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+            expect: [UNAUTH, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "signUp",
             document: "mutation($e: String!, $p: String!) { signUp(input: {organisationName: \"New\", email: $e, password: $p, displayName: \"N\"}) { accessToken } }",
             vars: |_, _, who| Box::pin(async move { json!({"e": email_for(who), "p": PASSWORD}) }),
-            expect: [Allowed, Allowed, Allowed, Allowed],
+            expect: [Allowed, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "login",
             document: "mutation($p: String!) { login(input: {email: \"matrix-member@example.fi\", password: $p}) { accessToken } }",
             vars: |_, _, _| Box::pin(async move { json!({"p": PASSWORD}) }),
-            expect: [Allowed, Allowed, Allowed, Allowed],
+            expect: [Allowed, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "refreshSession",
@@ -170,13 +190,13 @@ pub fn rows() -> Vec<Row> {
                     json!({"t": body["data"]["login"]["refreshToken"]})
                 })
             },
-            expect: [Allowed, Allowed, Allowed, Allowed],
+            expect: [Allowed, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "logout",
             document: "mutation { logout(refreshToken: \"unknown\") }",
             vars: none,
-            expect: [Allowed, Allowed, Allowed, Allowed],
+            expect: [Allowed, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "acceptInvitation",
@@ -193,37 +213,37 @@ pub fn rows() -> Vec<Row> {
                     json!({"t": body["data"]["inviteMember"]["token"], "p": PASSWORD})
                 })
             },
-            expect: [Allowed, Allowed, Allowed, Allowed],
+            expect: [Allowed, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "inviteMember",
             document: "mutation($e: String!) { inviteMember(input: {email: $e, role: MEMBER}) { token } }",
             vars: |_, _, who| Box::pin(async move { json!({"e": email_for(who)}) }),
-            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+            expect: [UNAUTH, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "changePassword",
             document: "mutation($p: String!) { changePassword(input: {currentPassword: $p, newPassword: $p}) { id } }",
             vars: |_, _, _| Box::pin(async move { json!({"p": PASSWORD}) }),
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "setMemberRole",
             document: "mutation($id: ID!) { setMemberRole(userId: $id, role: MEMBER) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),
-            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "skills",
             document: "{ skills { id } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "clinics",
             document: "{ clinics { totalCount } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "scheduleClinic",
@@ -233,107 +253,107 @@ pub fn rows() -> Vec<Row> {
                 Box::pin(async move { json!({"f": f.target.user_id, "s": "2027-06-01T10:00:00Z", "e": "2027-06-01T11:00:00Z"}) })
             },
             // Another organisation's member cannot facilitate: as if they did not exist.
-            expect: [UNAUTH, Code("BAD_USER_INPUT"), FORBIDDEN, Allowed],
+            expect: [UNAUTH, Code("BAD_USER_INPUT"), FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "updateClinic",
             document: "mutation($id: ID!) { updateClinic(id: $id, input: {title: \"Renamed\"}) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.upcoming_clinic}) }),
-            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "cancelClinic",
             document: "mutation($id: ID!) { cancelClinic(id: $id, reason: \"x\") { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.cancellable_clinic}) }),
-            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "registerForClinic",
             document: "mutation($id: ID!) { registerForClinic(clinicId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.upcoming_clinic}) }),
-            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed, Code("CONFLICT"), Allowed],
         },
         Row {
             operation: "cancelRegistration",
             document: "mutation($id: ID!) { cancelRegistration(registrationId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.upcoming_registration}) }),
             // The holder may cancel their own; an admin anyone's in the organisation.
-            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+            expect: [UNAUTH, NOT_FOUND, Allowed, NOT_FOUND, FORBIDDEN, Allowed],
         },
         Row {
             operation: "markAttendance",
             document: "mutation($id: ID!) { markAttendance(registrationId: $id, attended: true) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.started_registration}) }),
             // The holder sees their registration but may not mark it.
-            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, NOT_FOUND, Allowed, Allowed],
         },
         Row {
             operation: "resetCalendarToken",
             document: "mutation { resetCalendarToken { id } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "skillMap",
             document: "{ skillMap { rows { gap } } }",
             vars: none,
             // Every admin sees their own organisation's map.
-            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+            expect: [UNAUTH, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "addSkill",
             document: "mutation($n: String!) { addSkill(input: {name: $n, kind: PLATFORM}) { id } }",
             vars: |_, _, who| Box::pin(async move { json!({"n": format!("Skill for {who:?}")}) }),
-            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+            expect: [UNAUTH, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "setMySkill",
             document: "mutation($id: ID!) { setMySkill(input: {skillId: $id, level: 4}) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.own_skill}) }),
             // Another organisation's skill is unknown there.
-            expect: [UNAUTH, Code("BAD_USER_INPUT"), Allowed, Allowed],
+            expect: [UNAUTH, Code("BAD_USER_INPUT"), Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "removeMySkill",
             document: "mutation($id: ID!) { removeMySkill(skillId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.own_skill}) }),
-            expect: [UNAUTH, Code("BAD_USER_INPUT"), Allowed, Allowed],
+            expect: [UNAUTH, Code("BAD_USER_INPUT"), Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "setMyLearningGoals",
             document: "mutation($id: ID!) { setMyLearningGoals(skillIds: [$id]) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.own_skill}) }),
-            expect: [UNAUTH, Code("BAD_USER_INPUT"), Allowed, Allowed],
+            expect: [UNAUTH, Code("BAD_USER_INPUT"), Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "courses",
             document: "{ courses { totalCount } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "createCourse",
             document: "mutation { createCourse(input: {title: \"New\"}) { id } }",
             vars: none,
-            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+            expect: [UNAUTH, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "updateCourse",
             document: "mutation($id: ID!) { updateCourse(id: $id, input: {summary: \"More\"}) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.course}) }),
-            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "publishCourse",
             document: "mutation($id: ID!) { publishCourse(id: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.draft_course}) }),
-            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "archiveCourse",
             document: "mutation($id: ID!) { archiveCourse(id: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.archivable_course}) }),
-            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "reorderLessons",
@@ -348,86 +368,86 @@ pub fn rows() -> Vec<Row> {
                     json!({"c": f.course, "ids": ids})
                 })
             },
-            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "addLesson",
             document: "mutation($c: ID!) { addLesson(courseId: $c, input: {title: \"L\", estimatedMinutes: 5}) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"c": f.course}) }),
-            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "updateLesson",
             document: "mutation($id: ID!) { updateLesson(id: $id, input: {title: \"Renamed\"}) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.lessons[0]}) }),
-            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "removeLesson",
             document: "mutation($id: ID!) { removeLesson(id: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.removable_lesson}) }),
-            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "enrolInCourse",
             document: "mutation($id: ID!) { enrolInCourse(courseId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.course}) }),
-            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "completeLesson",
             document: "mutation($id: ID!) { completeLesson(lessonId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.lessons[0]}) }),
-            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "cancelEnrolment",
             document: "mutation($id: ID!) { cancelEnrolment(enrolmentId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.enrolment}) }),
-            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+            expect: [UNAUTH, NOT_FOUND, Allowed, NOT_FOUND, NOT_FOUND, Allowed],
         },
         Row {
             operation: "upsertMentorProfile",
             document: "mutation { upsertMentorProfile(input: {maxMentees: 5, acceptingMentees: true}) { maxMentees } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "requestMentoring",
             document: "mutation($id: ID!) { requestMentoring(input: {skillIds: [$id]}) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.linkedin}) }),
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "myMentoringRequests",
             document: "{ myMentoringRequests { totalCount } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "mentoringRequestsICanHelpWith",
             document: "{ mentoringRequestsICanHelpWith { totalCount } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "mentoringRequests",
             document: "{ mentoringRequests { totalCount } }",
             vars: none,
-            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+            expect: [UNAUTH, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "myPairings",
             document: "{ myPairings { id } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "mentorSuggestions",
             document: "query($id: ID!) { mentorSuggestions(requestId: $id) { score } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.member_request}) }),
             // The learner and admins only.
-            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "proposePairing",
@@ -438,87 +458,87 @@ pub fn rows() -> Vec<Row> {
                     json!({"r": f.member_request, "m": mentor})
                 })
             },
-            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "withdrawMentoringRequest",
             document: "mutation($id: ID!) { withdrawMentoringRequest(id: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.member_request}) }),
             // Only the learner withdraws.
-            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN],
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         },
         Row {
             operation: "respondToPairing",
             document: "mutation($id: ID!) { respondToPairing(pairingId: $id, accept: true) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.proposed_pairing}) }),
             // Only the mentor (here: the member) responds; an admin gets FORBIDDEN.
-            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN],
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, Allowed, NOT_FOUND, FORBIDDEN],
         },
         Row {
             operation: "logMentoringSession",
             document: "mutation($id: ID!) { logMentoringSession(pairingId: $id, input: {heldAt: \"2026-11-27T10:00:00Z\", minutes: 30}) { minutes } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.active_pairing}) }),
-            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN],
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, Allowed, NOT_FOUND, FORBIDDEN],
         },
         Row {
             operation: "leaveFeedback",
             document: "mutation($id: ID!) { leaveFeedback(pairingId: $id, input: {rating: 5}) { rating } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.active_pairing}) }),
-            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN],
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, Allowed, NOT_FOUND, FORBIDDEN],
         },
         Row {
             operation: "completePairing",
             document: "mutation($id: ID!) { completePairing(id: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.active_pairing}) }),
-            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN],
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, Allowed, NOT_FOUND, FORBIDDEN],
         },
         Row {
             operation: "cancelPairing",
             document: "mutation($id: ID!) { cancelPairing(id: $id, reason: \"x\") { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.cancellable_pairing}) }),
-            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN],
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, Allowed, NOT_FOUND, FORBIDDEN],
         },
         Row {
             operation: "autoMatch",
             document: "mutation { autoMatch(dryRun: true) { totalScore } }",
             vars: none,
-            expect: [UNAUTH, Allowed, FORBIDDEN, Allowed],
+            expect: [UNAUTH, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "notifications",
             document: "{ notifications { totalCount } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "unreadNotificationCount",
             document: "{ unreadNotificationCount }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "markNotificationsRead",
             document: "mutation { markNotificationsRead(ids: []) { id } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "notificationAdded",
             document: "subscription { notificationAdded { id } }",
             vars: none,
-            expect: [UNAUTH, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "clinicSeatsChanged",
             document: "subscription($id: ID!) { clinicSeatsChanged(clinicId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.upcoming_clinic}) }),
-            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed],
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "deactivateMember",
             document: "mutation($id: ID!) { deactivateMember(userId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),
-            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, Allowed],
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
     ]
 }
@@ -531,6 +551,9 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await;
     let target = app
         .add_member(&admin, "matrix-target@example.fi", "MEMBER")
+        .await;
+    let mentor = app
+        .add_member(&admin, "matrix-mentor@example.fi", "MEMBER")
         .await;
     let other_admin = app.sign_up("Elsewhere", "elsewhere@example.fi").await;
     let invited = app
@@ -641,7 +664,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         .as_str()
         .unwrap()
         .to_owned();
-    for who in [&member, &target, &admin] {
+    for who in [&member, &mentor, &target, &admin] {
         app.gql(
             "mutation($id: ID!) { setMySkill(input: {skillId: $id, level: 5}) { id } }",
             json!({"id": linkedin}),
@@ -660,7 +683,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         .as_str()
         .unwrap()
         .to_owned();
-    let mut member_mentors = Vec::new();
+    let mut mentored = Vec::new();
     for learner in app.bulk_members(&admin, 3).await {
         let request = app
             .gql(REQUEST, json!({"id": linkedin}), learner.token())
@@ -668,22 +691,22 @@ async fn fixture(app: &TestApp) -> Fixture {
         let proposed = app
             .gql(
                 PROPOSE,
-                json!({"r": request["data"]["requestMentoring"]["id"], "m": member.user_id}),
+                json!({"r": request["data"]["requestMentoring"]["id"], "m": mentor.user_id}),
                 learner.token(),
             )
             .await;
-        member_mentors.push(
+        mentored.push(
             proposed["data"]["proposePairing"]["id"]
                 .as_str()
                 .unwrap()
                 .to_owned(),
         );
     }
-    for pairing in &member_mentors[1..] {
+    for pairing in &mentored[1..] {
         app.gql(
             "mutation($id: ID!) { respondToPairing(pairingId: $id, accept: true) { id } }",
             json!({"id": pairing}),
-            member.token(),
+            mentor.token(),
         )
         .await;
     }
@@ -710,9 +733,9 @@ async fn fixture(app: &TestApp) -> Fixture {
             .to_owned(),
         linkedin,
         member_request,
-        proposed_pairing: member_mentors[0].clone(),
-        active_pairing: member_mentors[1].clone(),
-        cancellable_pairing: member_mentors[2].clone(),
+        proposed_pairing: mentored[0].clone(),
+        active_pairing: mentored[1].clone(),
+        cancellable_pairing: mentored[2].clone(),
         course,
         lessons,
         enrolment,
@@ -721,6 +744,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         archivable_course,
         admin,
         member,
+        mentor,
         other_admin,
         target,
     }
@@ -733,10 +757,7 @@ async fn every_role_gets_exactly_what_its_row_says() {
 
     let mut failures = Vec::new();
     for row in rows() {
-        for (who, expect) in [Who::Anonymous, Who::OtherAdmin, Who::Member, Who::Admin]
-            .into_iter()
-            .zip(row.expect)
-        {
+        for (who, expect) in ROLES.into_iter().zip(row.expect) {
             let vars = (row.vars)(&app, &fixture, who).await;
             let token = fixture.session(who).map(|s| s.access_token.as_str());
             let body = if row.document.starts_with("subscription") {
@@ -912,7 +933,7 @@ async fn another_organisations_ids_answer_exactly_like_missing_ones() {
         .gql(
             "{ notifications(first: 1) { edges { node { id } } } }",
             json!({}),
-            fixture.member.token(),
+            fixture.mentor.token(),
         )
         .await["data"]["notifications"]["edges"][0]["node"]["id"]
         .clone();
