@@ -13,10 +13,10 @@ const SET_SKILL: &str =
     "mutation($id: ID!, $level: Int!) { setMySkill(input: {skillId: $id, level: $level}) { id } }";
 const REQUEST: &str = "mutation($ids: [ID!]!) { requestMentoring(input: {skillIds: $ids, message: \"Help me grow\"}) { id status skills { key } } }";
 const SUGGEST: &str = "query($id: ID!) { mentorSuggestions(requestId: $id, first: 10) { mentor { id } score reasons { skill { key } mentorLevel learnerLevel points } } }";
-const PROPOSE: &str = "mutation($r: ID!, $m: ID!) { proposePairing(input: {requestId: $r, mentorId: $m, goals: \"Post weekly\"}) { id status request { status } } }";
-const RESPOND: &str = "mutation($id: ID!, $yes: Boolean!) { respondToPairing(pairingId: $id, accept: $yes) { id status request { status } } }";
+pub(crate) const PROPOSE: &str = "mutation($r: ID!, $m: ID!) { proposePairing(input: {requestId: $r, mentorId: $m, goals: \"Post weekly\"}) { id status request { status } } }";
+pub(crate) const RESPOND: &str = "mutation($id: ID!, $yes: Boolean!) { respondToPairing(pairingId: $id, accept: $yes) { id status request { status } } }";
 
-async fn skill(app: &TestApp, who: &Session, key: &str) -> String {
+pub(crate) async fn skill(app: &TestApp, who: &Session, key: &str) -> String {
     let body = app
         .gql("{ skills { id key } }", json!({}), who.token())
         .await;
@@ -31,7 +31,7 @@ async fn skill(app: &TestApp, who: &Session, key: &str) -> String {
         .to_owned()
 }
 
-async fn mentor(app: &TestApp, who: &Session, skill_id: &str, level: i32, max: i32) {
+pub(crate) async fn mentor(app: &TestApp, who: &Session, skill_id: &str, level: i32, max: i32) {
     app.gql(
         SET_SKILL,
         json!({"id": skill_id, "level": level}),
@@ -44,7 +44,7 @@ async fn mentor(app: &TestApp, who: &Session, skill_id: &str, level: i32, max: i
     assert!(body.get("errors").is_none(), "{body}");
 }
 
-async fn request(app: &TestApp, learner: &Session, skills: &[&str]) -> String {
+pub(crate) async fn request(app: &TestApp, learner: &Session, skills: &[&str]) -> String {
     let body = app
         .gql(REQUEST, json!({"ids": skills}), learner.token())
         .await;

@@ -385,3 +385,74 @@ async fn members_list_their_registrations_and_only_admins_see_others() {
         held
     );
 }
+
+const NOTICES: &str = "query Notices($first: Int!) { notifications(first: $first) { edges { node {
+    kind subject { id ... on Pairing { status learner { displayName } } } } } } }";
+const PAIRINGS: &str = "{ myPairings { id status learner { displayName }
+    sessions { minutes author { displayName } } feedback { rating author { displayName } } } }";
+
+#[tokio::test]
+async fn notification_subjects_and_pairing_details_load_in_batches() {
+    use crate::mentoring::{PROPOSE, RESPOND, mentor, request, skill};
+    let app = patient_app().await;
+    let admin = app.sign_up("Erä Oy", "era@example.fi").await;
+    let people = app.bulk_members(&admin, 12).await;
+    let linkedin = skill(&app, &admin, "linkedin").await;
+    let (few, many) = (&people[0], &people[1]);
+    mentor(&app, few, &linkedin, 5, 20).await;
+    mentor(&app, many, &linkedin, 5, 20).await;
+    // Two learners propose `few`, eight propose `many`; all accepted, each
+    // with a logged session and feedback.
+    for (guide, learners) in [(few, &people[2..4]), (many, &people[4..12])] {
+        for learner in learners {
+            let req = request(&app, learner, &[&linkedin]).await;
+            let proposed = app
+                .gql(
+                    PROPOSE,
+                    json!({"r": req, "m": guide.user_id}),
+                    learner.token(),
+                )
+                .await;
+            let pairing = proposed["data"]["proposePairing"]["id"].clone();
+            app.gql(RESPOND, json!({"id": pairing, "yes": true}), guide.token())
+                .await;
+            let logged = app
+                .gql(
+                    "mutation($id: ID!) { logMentoringSession(pairingId: $id, input: {heldAt: \"2026-11-27T10:00:00Z\", minutes: 30, notes: \"n\"}) { minutes } }",
+                    json!({"id": pairing}),
+                    guide.token(),
+                )
+                .await;
+            assert!(logged.get("errors").is_none(), "{logged}");
+            app.gql(
+                "mutation($id: ID!) { leaveFeedback(pairingId: $id, input: {rating: 5, comment: \"c\"}) { rating } }",
+                json!({"id": pairing}),
+                learner.token(),
+            )
+            .await;
+        }
+    }
+
+    let (_, two) = measured(&app, NOTICES, json!({"first": 2}), many.token().unwrap()).await;
+    let (body, eight) = measured(&app, NOTICES, json!({"first": 8}), many.token().unwrap()).await;
+    let edges = body["data"]["notifications"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 8);
+    assert!(
+        edges
+            .iter()
+            .all(|e| e["node"]["subject"]["status"] == "ACTIVE"),
+        "{body}"
+    );
+    assert_eq!(two, eight, "notification subjects load per item");
+
+    let (_, for_two) = measured(&app, PAIRINGS, json!({}), few.token().unwrap()).await;
+    let (body, for_eight) = measured(&app, PAIRINGS, json!({}), many.token().unwrap()).await;
+    let pairings = body["data"]["myPairings"].as_array().unwrap();
+    assert_eq!(pairings.len(), 8);
+    assert!(
+        pairings
+            .iter()
+            .all(|p| p["sessions"].as_array().unwrap().len() == 1)
+    );
+    assert_eq!(for_two, for_eight, "sessions or feedback load per pairing");
+}

@@ -528,3 +528,78 @@ pub async fn waitlist_position(ctx: &Context<'_>, seat: &seat::Model) -> AppResu
     }
     loader(ctx)?.load_one(WaitlistPosition(seat.id)).await
 }
+
+/// A seat (a clinic registration or an enrolment) by id.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SeatById(pub i64);
+
+impl Loader<SeatById> for AppLoader {
+    type Value = seat::Model;
+    type Error = AppError;
+    async fn load(&self, keys: &[SeatById]) -> Result<HashMap<SeatById, Self::Value>, AppError> {
+        let rows = seat::Entity::find()
+            .filter(seat::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.state.db)
+            .await?;
+        Ok(rows.into_iter().map(|s| (SeatById(s.id), s)).collect())
+    }
+}
+
+/// A pairing by id.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PairingById(pub i64);
+
+impl Loader<PairingById> for AppLoader {
+    type Value = entity::pairing::Model;
+    type Error = AppError;
+    async fn load(
+        &self,
+        keys: &[PairingById],
+    ) -> Result<HashMap<PairingById, Self::Value>, AppError> {
+        let rows = entity::pairing::Entity::find()
+            .filter(entity::pairing::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.state.db)
+            .await?;
+        Ok(rows.into_iter().map(|p| (PairingById(p.id), p)).collect())
+    }
+}
+
+/// The logged sessions of a pairing, oldest first.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PairingSessions(pub i64);
+
+impl Loader<PairingSessions> for AppLoader {
+    type Value = Arc<Vec<entity::mentoring_session::Model>>;
+    type Error = AppError;
+    async fn load(
+        &self,
+        keys: &[PairingSessions],
+    ) -> Result<HashMap<PairingSessions, Self::Value>, AppError> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let mut grouped = crate::service::pairings::sessions_of(&self.state.db, &ids).await?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))
+            .collect())
+    }
+}
+
+/// All feedback on a pairing (what a reader may see is filtered after).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PairingFeedback(pub i64);
+
+impl Loader<PairingFeedback> for AppLoader {
+    type Value = Arc<Vec<entity::feedback::Model>>;
+    type Error = AppError;
+    async fn load(
+        &self,
+        keys: &[PairingFeedback],
+    ) -> Result<HashMap<PairingFeedback, Self::Value>, AppError> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let mut grouped = crate::service::pairings::feedback_of(&self.state.db, &ids).await?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))
+            .collect())
+    }
+}

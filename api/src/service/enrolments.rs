@@ -117,6 +117,13 @@ pub async fn get(
     load(&state.db, actor, enrolment_id).await
 }
 
+/// Whether the actor may see an enrolment: their own, or any in their
+/// organisation for an admin.
+pub fn visible_to(actor: &Actor, enrolment: &seat::Model, course: &course::Model) -> bool {
+    course.organisation_id == actor.organisation_id
+        && (enrolment.user_id == actor.user_id || actor.is_admin())
+}
+
 async fn load(
     conn: &impl ConnectionTrait,
     actor: &Actor,
@@ -130,9 +137,7 @@ async fn load(
     let course = courses::by_pool(conn, enrolment.pool_id)
         .await?
         .ok_or_else(missing)?;
-    if course.organisation_id != actor.organisation_id
-        || (enrolment.user_id != actor.user_id && !actor.is_admin())
-    {
+    if !visible_to(actor, &enrolment, &course) {
         return Err(missing());
     }
     Ok((enrolment, course))

@@ -2,6 +2,8 @@
 //! [`crate::domain::mentoring::transition`]; who may cause each one is checked
 //! here, once per rule.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use entity::{
     PairingStatus, RequestStatus, feedback, mentor_profile, mentoring_request, mentoring_session,
@@ -61,14 +63,16 @@ async fn lock_in(
     visible(actor, query.one(txn).await?)
 }
 
-/// A pairing the actor may see: a party, or an admin of its organisation.
+/// Whether the actor may see a pairing: a party, or an admin of its organisation.
+pub fn visible_to(actor: &Actor, pairing: &pairing::Model) -> bool {
+    pairing.organisation_id == actor.organisation_id
+        && (is_party(actor, pairing) || actor.is_admin())
+}
+
 fn visible(actor: &Actor, found: Option<pairing::Model>) -> AppResult<pairing::Model> {
-    let found = found
-        .filter(|p| {
-            p.organisation_id == actor.organisation_id && (is_party(actor, p) || actor.is_admin())
-        })
-        .ok_or(AppError::NotFound("pairing"))?;
-    Ok(found)
+    found
+        .filter(|p| visible_to(actor, p))
+        .ok_or(AppError::NotFound("pairing"))
 }
 
 /// Free places of a mentor who accepts mentees (0 when not accepting).
@@ -550,36 +554,57 @@ pub async fn leave_feedback(
     Ok(created)
 }
 
-/// The sessions of a pairing, oldest first.
-pub async fn sessions(
-    state: &AppState,
-    pairing_id: i64,
-) -> AppResult<Vec<mentoring_session::Model>> {
-    Ok(mentoring_session::Entity::find()
-        .filter(mentoring_session::Column::PairingId.eq(pairing_id))
+/// Logged sessions of each pairing, oldest first (one statement).
+pub async fn sessions_of(
+    conn: &impl ConnectionTrait,
+    pairing_ids: &[i64],
+) -> AppResult<HashMap<i64, Vec<mentoring_session::Model>>> {
+    let rows = mentoring_session::Entity::find()
+        .filter(mentoring_session::Column::PairingId.is_in(pairing_ids.iter().copied()))
         .order_by_asc(mentoring_session::Column::HeldAt)
-        .all(&state.db)
-        .await?)
+        .order_by_asc(mentoring_session::Column::Id)
+        .all(conn)
+        .await?;
+    let mut out: HashMap<i64, Vec<mentoring_session::Model>> = HashMap::new();
+    for row in rows {
+        out.entry(row.pairing_id).or_default().push(row);
+    }
+    Ok(out)
 }
 
-/// The feedback the actor may read on a pairing: their own always; the other
-/// party's only once both have left theirs, or 14 days after the pairing ended.
-pub async fn visible_feedback(
-    state: &AppState,
+/// All feedback on each pairing, oldest first (one statement); what a given
+/// actor may read of it is [`readable_feedback`]'s to say.
+pub async fn feedback_of(
+    conn: &impl ConnectionTrait,
+    pairing_ids: &[i64],
+) -> AppResult<HashMap<i64, Vec<feedback::Model>>> {
+    let rows = feedback::Entity::find()
+        .filter(feedback::Column::PairingId.is_in(pairing_ids.iter().copied()))
+        .order_by_asc(feedback::Column::Id)
+        .all(conn)
+        .await?;
+    let mut out: HashMap<i64, Vec<feedback::Model>> = HashMap::new();
+    for row in rows {
+        out.entry(row.pairing_id).or_default().push(row);
+    }
+    Ok(out)
+}
+
+/// The feedback the actor may read on a pairing, out of all of it: their own
+/// always; the other party's only once both have left theirs, or 14 days
+/// after the pairing ended.
+pub fn readable_feedback(
     actor: &Actor,
     pairing: &pairing::Model,
-) -> AppResult<Vec<feedback::Model>> {
-    let all = feedback::Entity::find()
-        .filter(feedback::Column::PairingId.eq(pairing.id))
-        .order_by_asc(feedback::Column::Id)
-        .all(&state.db)
-        .await?;
+    all: &[feedback::Model],
+    now: DateTime<Utc>,
+) -> Vec<feedback::Model> {
     let both = all.len() >= 2;
     let long_ended = pairing
         .ended_at
-        .is_some_and(|ended| state.clock.now() >= ended + FEEDBACK_REVEAL_AFTER);
-    Ok(all
-        .into_iter()
+        .is_some_and(|ended| now >= ended + FEEDBACK_REVEAL_AFTER);
+    all.iter()
         .filter(|f| f.author_id == actor.user_id || both || long_ended)
-        .collect())
+        .cloned()
+        .collect()
 }

@@ -17,6 +17,13 @@ pub fn can_manage(actor: &Actor, clinic: &clinic::Model) -> bool {
     actor.is_admin() || actor.user_id == clinic.facilitator_id
 }
 
+/// Whether the actor may see a registration: their own, or any of a clinic
+/// of their organisation they manage.
+pub fn visible_to(actor: &Actor, registration: &seat::Model, clinic: &clinic::Model) -> bool {
+    clinic.organisation_id == actor.organisation_id
+        && (registration.user_id == actor.user_id || can_manage(actor, clinic))
+}
+
 fn require_manager(actor: &Actor, clinic: &clinic::Model) -> AppResult<()> {
     if can_manage(actor, clinic) {
         Ok(())
@@ -155,10 +162,7 @@ async fn load(
     let clinic = clinics::by_pool(conn, registration.pool_id)
         .await?
         .ok_or_else(missing)?;
-    if clinic.organisation_id != actor.organisation_id {
-        return Err(missing());
-    }
-    if registration.user_id != actor.user_id && !can_manage(actor, &clinic) {
+    if !visible_to(actor, &registration, &clinic) {
         return Err(missing());
     }
     Ok((registration, clinic))

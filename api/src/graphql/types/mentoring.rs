@@ -9,7 +9,8 @@ use crate::error::AppError;
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{
-    RequestById, RequestPairings, RequestSkills, SkillById, UserById, loader,
+    PairingFeedback, PairingSessions, RequestById, RequestPairings, RequestSkills, SkillById,
+    UserById, loader,
 };
 use crate::graphql::scalars::Timestamp;
 use crate::service::pairings;
@@ -275,19 +276,23 @@ impl Pairing {
 
     /// Logged sessions, oldest first.
     async fn sessions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MentoringSession>> {
-        Ok(pairings::sessions(state(ctx)?, self.0.id)
+        let sessions = loader(ctx)?
+            .load_one(PairingSessions(self.0.id))
             .await?
-            .into_iter()
-            .map(MentoringSession)
-            .collect())
+            .unwrap_or_default();
+        Ok(sessions.iter().cloned().map(MentoringSession).collect())
     }
 
     /// Feedback the caller may read: their own; the other party's once both
     /// have left theirs, or 14 days after the pairing ended.
     async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Feedback>> {
         let me = actor(ctx).await?;
-        Ok(pairings::visible_feedback(state(ctx)?, &me, &self.0)
+        let all = loader(ctx)?
+            .load_one(PairingFeedback(self.0.id))
             .await?
+            .unwrap_or_default();
+        let now = state(ctx)?.clock.now();
+        Ok(pairings::readable_feedback(&me, &self.0, &all, now)
             .into_iter()
             .map(Feedback)
             .collect())
