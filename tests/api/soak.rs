@@ -40,6 +40,8 @@ struct World {
     linkedin: String,
     /// The largest capacity each clinic was ever asked to have.
     max_capacity: Mutex<HashMap<String, i64>>,
+    /// Registrations that were answered WAITLISTED.
+    waitlisted: Mutex<Vec<String>>,
 }
 
 /// Sends one operation; with `abandon`, gives up after a few milliseconds
@@ -105,11 +107,12 @@ async fn client(app: &TestApp, world: &World, seed: u64) -> usize {
                     abandon,
                 )
                 .await;
-                if let Some(id) = body
-                    .as_ref()
-                    .and_then(|b| b["data"]["registerForClinic"]["id"].as_str())
-                {
+                let registered = body.as_ref().map(|b| &b["data"]["registerForClinic"]);
+                if let Some(id) = registered.and_then(|r| r["id"].as_str()) {
                     registrations.push((learner.access_token.clone(), id.to_owned()));
+                    if registered.is_some_and(|r| r["status"] == "WAITLISTED") {
+                        world.waitlisted.lock().unwrap().push(id.to_owned());
+                    }
                 }
                 sent += 1;
             }
@@ -289,6 +292,7 @@ async fn thousands_of_interleaved_operations_lose_nothing() {
     }
     let world = Arc::new(World {
         max_capacity: Mutex::new(clinics.iter().map(|c| (c.clone(), 3)).collect()),
+        waitlisted: Mutex::new(Vec::new()),
         admin,
         mentors: mentors.to_vec(),
         learners: learners.to_vec(),
@@ -428,4 +432,40 @@ async fn thousands_of_interleaved_operations_lose_nothing() {
             > 0,
         "the run promoted people from waitlists"
     );
+
+    // Every registration that was answered WAITLISTED and holds a seat now
+    // was promoted, and its holder was told so.
+    let waitlisted: Vec<String> = world
+        .waitlisted
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|id| {
+            voimavara_api::graphql::ids::decode_any(id, "id")
+                .unwrap()
+                .1
+                .to_string()
+        })
+        .collect();
+    assert!(!waitlisted.is_empty(), "the run waitlisted people");
+    let promoted_unannounced = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) FROM seats s WHERE s.id IN ({}) AND s.confirmed_at IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.kind = 'WAITLIST_PROMOTED' \
+             AND n.subject_type = 'ClinicRegistration' AND n.subject_id = s.id)",
+            waitlisted.join(", ")
+        ),
+    )
+    .await;
+    assert_eq!(promoted_unannounced, 0, "a promotion was not announced");
+    let promoted = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) FROM seats WHERE id IN ({}) AND confirmed_at IS NOT NULL",
+            waitlisted.join(", ")
+        ),
+    )
+    .await;
+    assert!(promoted > 0, "some of the waitlisted were promoted");
 }
