@@ -296,3 +296,45 @@ fn fuzz(cases: u32) {
 fn hostile_input_to_every_mutation_gets_a_documented_answer() {
     fuzz(600);
 }
+
+/// Found by the fuzzer: PostgreSQL cannot store a NUL in text, so a NUL
+/// used to reach the database and come back INTERNAL. It is the client's
+/// error, on every database, in variables and in the document alike.
+#[tokio::test]
+async fn a_nul_character_anywhere_is_the_clients_error() {
+    let app = spawn_app().await;
+    let by_variable = app
+        .gql(
+            "mutation($e: String!) { login(input: {email: $e, password: \"x\"}) { accessToken } }",
+            json!({"e": "a\u{0}b@example.fi"}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        by_variable["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{by_variable}"
+    );
+    let nested = app
+        .gql(
+            "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+            json!({"i": {"email": "a@example.fi", "password": "pass\u{0}word"}}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        nested["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{nested}"
+    );
+    let literal = app
+        .gql(
+            r#"mutation { login(input: {email: "a\u0000b@example.fi", password: "x"}) { accessToken } }"#,
+            json!({}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        literal["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{literal}"
+    );
+    assert!(literal.get("data").is_none() || literal["data"].is_null());
+}

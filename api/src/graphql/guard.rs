@@ -119,6 +119,7 @@ impl Extension for GuardExtension {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         super::limits::check_source(&request.query, &self.limits)
+            .and_then(|()| super::limits::check_variables(&request.variables))
             .map_err(|e| to_server_error(&e))?;
         next.run(ctx, request).await.map_err(coded_request_error)
     }

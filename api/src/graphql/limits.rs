@@ -44,6 +44,9 @@ pub fn check_document(doc: &ExecutableDocument, limits: &QueryLimits) -> Result<
             counts.aliases, limits.max_aliases
         )));
     }
+    if counts.nul {
+        return Err(nul_error("a string in the document"));
+    }
     if counts.directives > limits.max_directives {
         return Err(AppError::QueryTooComplex(format!(
             "query uses {} directives; the limit is {}",
@@ -53,10 +56,54 @@ pub fn check_document(doc: &ExecutableDocument, limits: &QueryLimits) -> Result<
     Ok(())
 }
 
+/// Refuses text the databases cannot keep alike: PostgreSQL cannot store a
+/// NUL character in text, so a NUL anywhere in the variables is refused up
+/// front, on every database, as the client's error.
+pub fn check_variables(variables: &async_graphql::Variables) -> Result<(), AppError> {
+    for (name, value) in variables.iter() {
+        if const_has_nul(value) {
+            return Err(nul_error(name.as_str()));
+        }
+    }
+    Ok(())
+}
+
+fn nul_error(field: &str) -> AppError {
+    AppError::BadInput {
+        field: None,
+        message: format!("{field}: text may not contain NUL characters"),
+    }
+}
+
+fn const_has_nul(value: &async_graphql::Value) -> bool {
+    use async_graphql::Value;
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::List(items) => items.iter().any(const_has_nul),
+        Value::Object(fields) => fields
+            .iter()
+            .any(|(key, value)| key.contains('\0') || const_has_nul(value)),
+        _ => false,
+    }
+}
+
+/// A NUL in a literal of the document (variables are checked on their own).
+fn literal_has_nul(value: &async_graphql_value::Value) -> bool {
+    use async_graphql_value::Value;
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::List(items) => items.iter().any(literal_has_nul),
+        Value::Object(fields) => fields.values().any(literal_has_nul),
+        _ => false,
+    }
+}
+
 #[derive(Default)]
 struct Counts {
     aliases: usize,
     directives: usize,
+    /// A string literal in the document holds a NUL.
+    nul: bool,
 }
 
 impl Counts {
@@ -66,6 +113,11 @@ impl Counts {
                 Selection::Field(field) => {
                     self.aliases += usize::from(field.node.alias.is_some());
                     self.directives += field.node.directives.len();
+                    self.nul |= field
+                        .node
+                        .arguments
+                        .iter()
+                        .any(|(_, value)| literal_has_nul(&value.node));
                     self.selection_set(&field.node.selection_set);
                 }
                 Selection::FragmentSpread(spread) => {

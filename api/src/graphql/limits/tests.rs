@@ -101,3 +101,20 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_nul_in_variables_or_literals_is_refused() {
+    let variables = async_graphql::Variables::from_json(serde_json::json!({
+        "ok": "plain", "deep": {"list": ["fine", "bad\u{0}"]}
+    }));
+    assert!(check_variables(&variables).is_err());
+    let clean = async_graphql::Variables::from_json(serde_json::json!({"ok": ["plain", 1]}));
+    assert!(check_variables(&clean).is_ok());
+    let limits = QueryLimits::default();
+    let with_nul =
+        async_graphql::parser::parse_query(r#"{ f(a: {b: ["x", "y\u0000"]}) }"#).expect("parses");
+    assert!(check_document(&with_nul, &limits).is_err());
+    let without =
+        async_graphql::parser::parse_query(r#"{ f(a: {b: ["x", $v]}) }"#).expect("parses");
+    assert!(check_document(&without, &limits).is_ok());
+}
