@@ -251,9 +251,20 @@ fn fuzz(cases: u32) {
         "the schema's mutations were read"
     );
 
+    // The same cases on every run, so a red build always names a real,
+    // reproducible failure; FUZZ_SEED and FUZZ_CASES explore further.
+    let seed = std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2026);
+    let cases = std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(cases);
     let config = ProptestConfig {
         cases,
         failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
         ..ProptestConfig::default()
     };
     proptest!(config, |(index in 0..schema.mutations.len(), seed in any::<u64>())| {
