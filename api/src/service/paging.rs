@@ -22,7 +22,7 @@ where
 }
 
 /// Reads one page of `select` (already filtered) by ascending `id`, and the
-/// total count of the filtered list.
+/// total count of the filtered list when asked for.
 pub async fn fetch<E, C>(
     conn: &C,
     select: Select<E>,
@@ -34,21 +34,7 @@ where
     E::Model: Sync,
     C: ConnectionTrait,
 {
-    let total_count = total(conn, &select, request).await?;
-    let mut window = select;
-    if let Some(after) = request.after {
-        window = window.filter(id.gt(after.id));
-    }
-    if let Some(before) = request.before {
-        window = window.filter(id.lt(before.id));
-    }
-    window = if request.from_end {
-        window.order_by_desc(id)
-    } else {
-        window.order_by_asc(id)
-    };
-    let fetched = window.limit(request.limit + 1).all(conn).await?;
-    Ok(Paged::from_fetched(fetched, request, total_count))
+    fetch_in_order(conn, select, id, request, false).await
 }
 
 /// Like [`fetch`], newest (greatest id) first: `after` continues towards older items.
@@ -63,18 +49,43 @@ where
     E::Model: Sync,
     C: ConnectionTrait,
 {
+    fetch_in_order(conn, select, id, request, true).await
+}
+
+async fn fetch_in_order<E, C>(
+    conn: &C,
+    select: Select<E>,
+    id: E::Column,
+    request: &PageRequest,
+    newest_first: bool,
+) -> AppResult<Paged<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
     let total_count = total(conn, &select, request).await?;
     let mut window = select;
-    if let Some(after) = request.after {
-        window = window.filter(id.lt(after.id));
+    // "After" is further along the list's own order, whichever way it runs.
+    if let Some(position) = request.after {
+        window = window.filter(if newest_first {
+            id.lt(position.id)
+        } else {
+            id.gt(position.id)
+        });
     }
-    if let Some(before) = request.before {
-        window = window.filter(id.gt(before.id));
+    if let Some(position) = request.before {
+        window = window.filter(if newest_first {
+            id.gt(position.id)
+        } else {
+            id.lt(position.id)
+        });
     }
-    window = if request.from_end {
-        window.order_by_asc(id)
-    } else {
+    // Reading from the end flips the direction; the page is put back in order.
+    window = if request.from_end != newest_first {
         window.order_by_desc(id)
+    } else {
+        window.order_by_asc(id)
     };
     let fetched = window.limit(request.limit + 1).all(conn).await?;
     Ok(Paged::from_fetched(fetched, request, total_count))
