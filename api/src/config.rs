@@ -157,6 +157,14 @@ pub struct Settings {
     #[arg(long, env = "VOIMAVARA_BATCH_DELAY_US", default_value_t = 1000)]
     pub batch_delay_us: u64,
 
+    /// How long a signed-in member's organisation, role and status are reused
+    /// between their requests without reading their row again, in
+    /// milliseconds (0: read on every request). Any write committed on this
+    /// server clears them at once; other servers on the same database see a
+    /// change after at most this long.
+    #[arg(long, env = "VOIMAVARA_AUTH_CACHE_MS", default_value_t = 1000)]
+    pub auth_cache_ms: u64,
+
     /// A folder holding GraphiQL's browser files (react.production.min.js,
     /// react-dom.production.min.js, graphiql.min.js, graphiql.min.css), served
     /// at /graphiql/assets/ for machines without internet access; GraphiQL
@@ -192,6 +200,7 @@ impl Settings {
             production: false,
             public_url: None,
             batch_delay_us: 1000,
+            auth_cache_ms: 1000,
             demo: false,
             graphiql_assets: None,
             workers: None,

@@ -27,6 +27,8 @@ pub struct AppState {
     pub events: crate::events::Bus,
     /// Prometheus metrics, and the statement counter.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Recently read accounts, so authentication need not read them again.
+    pub accounts: crate::auth::cache::AccountCache,
 }
 
 /// Shared handle on the state.

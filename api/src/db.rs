@@ -60,6 +60,7 @@ pub async fn commit(
     state: &crate::context::AppState,
 ) -> Result<(), DbErr> {
     txn.commit().await?;
+    state.accounts.invalidate();
     state.events.publish(crate::events::take()).await;
     Ok(())
 }

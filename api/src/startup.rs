@@ -109,6 +109,12 @@ impl Application {
             jwt,
             public_url,
             metrics,
+            accounts: crate::auth::cache::AccountCache::new(
+                i64::try_from(settings.auth_cache_ms)
+                    .ok()
+                    .and_then(chrono::Duration::try_milliseconds)
+                    .unwrap_or(chrono::Duration::MAX),
+            ),
         });
         let http_state = HttpState {
             schema: build_schema(state.clone()),

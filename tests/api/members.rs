@@ -264,6 +264,9 @@ async fn a_deactivated_members_tokens_stop_working_at_once() {
     let app = spawn_app().await;
     let admin = app.sign_up("Org", "admin@example.fi").await;
     let member = app.add_member(&admin, "gone@example.fi", "MEMBER").await;
+    // Signed in and recently seen: the server holds their account in its cache.
+    let before = app.gql(ME, json!({}), member.token()).await;
+    assert!(before["data"]["me"]["id"].is_string(), "{before}");
     let body = app
         .gql(DEACTIVATE, json!({"id": member.user_id}), admin.token())
         .await;
@@ -374,4 +377,27 @@ async fn another_organisations_members_look_like_nothing_at_all() {
     }
     // Another organisation's member and a member that never existed answer alike.
     assert_eq!(answers[0], answers[1]);
+}
+
+#[tokio::test]
+async fn another_server_refuses_a_deactivated_member_once_its_cache_ages_out() {
+    let app = spawn_app().await;
+    let other = app.sibling().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    let member = app.add_member(&admin, "gone@example.fi", "MEMBER").await;
+    let seen = other.gql(ME, json!({}), member.token()).await;
+    assert!(seen["data"]["me"]["id"].is_string(), "{seen}");
+
+    let body = app
+        .gql(DEACTIVATE, json!({"id": member.user_id}), admin.token())
+        .await;
+    assert_eq!(body["data"]["deactivateMember"]["active"], false);
+    let here = app.gql(ME, json!({}), member.token()).await;
+    assert_eq!(error_code(&here), Some("UNAUTHENTICATED"));
+
+    // The other server read the account before the change; it reads it again
+    // once the entry is older than the cache's lifetime (1 s by default).
+    other.clock.advance(Duration::milliseconds(1001));
+    let there = other.gql(ME, json!({}), member.token()).await;
+    assert_eq!(error_code(&there), Some("UNAUTHENTICATED"), "{there}");
 }

@@ -39,9 +39,14 @@ fn token(app: &TestApp, user_id: i64) -> String {
 
 /// A server whose batch loaders wait long enough for a whole page of a debug
 /// build on a busy machine to register its keys (the default, 1 ms, is
-/// tuned for release builds' latency).
+/// tuned for release builds' latency), and that reads the caller's account
+/// on every request, so each count is the page's whole cost.
 async fn patient_app() -> TestApp {
-    spawn_app_with(|settings| settings.batch_delay_us = 50_000).await
+    spawn_app_with(|settings| {
+        settings.batch_delay_us = 50_000;
+        settings.auth_cache_ms = 0;
+    })
+    .await
 }
 
 /// Runs one operation and returns its body and the statements it ran.
@@ -51,6 +56,38 @@ async fn measured(app: &TestApp, query: &str, variables: Value, token: &str) -> 
     let ran = app.state.metrics.statements() - before;
     assert!(body.get("errors").is_none(), "{body}");
     (body, ran)
+}
+
+#[tokio::test]
+async fn a_members_next_request_skips_reading_their_account_until_a_write() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    let token = admin.token().unwrap();
+    let me = "{ me { id } }";
+    let (_, first) = measured(&app, me, json!({}), token).await;
+    let (_, again) = measured(&app, me, json!({}), token).await;
+    assert_eq!(
+        again + 1,
+        first,
+        "the second request read the account again"
+    );
+
+    // Any committed write forgets what was read before it.
+    let renamed = app
+        .gql(
+            "mutation { setMyLearningGoals(skillIds: []) { id } }",
+            json!({}),
+            Some(token),
+        )
+        .await;
+    assert!(renamed.get("errors").is_none(), "{renamed}");
+    let (_, after_write) = measured(&app, me, json!({}), token).await;
+    assert_eq!(after_write, first);
+
+    // And an entry lives no longer than its lifetime.
+    app.clock.advance(chrono::Duration::milliseconds(1001));
+    let (_, aged) = measured(&app, me, json!({}), token).await;
+    assert_eq!(aged, first);
 }
 
 const BOARD: &str = "query Board($first: Int!) { clinics(first: $first) {

@@ -2,6 +2,7 @@
 //! caller ([`Actor`]) and the permission checks, one function per rule.
 
 pub mod actor;
+pub mod cache;
 pub mod jwt;
 pub mod password;
 pub mod permissions;

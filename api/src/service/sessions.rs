@@ -5,10 +5,11 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{Role, login_attempt, organisation, refresh_token, user};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, sea_query::Expr,
+    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use sha2::{Digest, Sha256};
 
+use crate::auth::cache::Account;
 use crate::auth::jwt::TokenError;
 use crate::auth::{Actor, password};
 use crate::context::AppState;
@@ -50,8 +51,10 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Resolves an access token to the member it names. The user row is read on
-/// every request, so deactivation and role changes apply at once.
+/// Resolves an access token to the member it names. The user's row is read
+/// unless this server read it within the account cache's lifetime and has
+/// committed no write since, so deactivation and role changes apply at once
+/// here (and after at most that lifetime on other servers).
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Actor> {
     let claims = state
         .jwt
@@ -64,20 +67,51 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Actor> {
         .sub
         .parse()
         .map_err(|_| AppError::Unauthenticated("invalid access token"))?;
-    let user = user::Entity::find_by_id(user_id)
-        .one(&state.db)
+    let user = account(state, user_id)
         .await?
         .ok_or(AppError::Unauthenticated("invalid access token"))?;
     if !user.active || user.token_version != claims.ver {
         return Err(AppError::Unauthenticated("session no longer valid"));
     }
     Ok(Actor {
-        user_id: user.id,
+        user_id: user.user_id,
         organisation_id: user.organisation_id,
         role: user.role,
         session: claims.sid,
         expires_at: Some(claims.exp),
     })
+}
+
+/// What authentication needs of a user's row: from the cache, or read (only
+/// those columns) and cached.
+async fn account(state: &AppState, user_id: i64) -> AppResult<Option<Account>> {
+    let now = state.clock.now();
+    if let Some(account) = state.accounts.get(user_id, now) {
+        return Ok(Some(account));
+    }
+    let generation = state.accounts.generation();
+    let row: Option<(i64, Role, bool, i32)> = user::Entity::find_by_id(user_id)
+        .select_only()
+        .columns([
+            user::Column::OrganisationId,
+            user::Column::Role,
+            user::Column::Active,
+            user::Column::TokenVersion,
+        ])
+        .into_tuple()
+        .one(&state.db)
+        .await?;
+    let account = row.map(|(organisation_id, role, active, token_version)| Account {
+        user_id,
+        organisation_id,
+        role,
+        active,
+        token_version,
+    });
+    if let Some(account) = &account {
+        state.accounts.store(account.clone(), generation, now);
+    }
+    Ok(account)
 }
 
 /// Creates an organisation and its first ADMIN, and signs them in.
