@@ -181,6 +181,12 @@ pub struct Settings {
     #[arg(long, env = "VOIMAVARA_WORKERS")]
     pub workers: Option<usize>,
 
+    /// GraphQL operations over HTTP that may run at once (default: the
+    /// database pool's size); the others wait their turn, within the
+    /// request timeout. Bounds memory and latency under load.
+    #[arg(long, env = "VOIMAVARA_MAX_CONCURRENT_OPERATIONS")]
+    pub max_concurrent_operations: Option<usize>,
+
     #[command(flatten)]
     pub limits: QueryLimits,
 }
@@ -204,6 +210,7 @@ impl Settings {
             demo: false,
             graphiql_assets: None,
             workers: None,
+            max_concurrent_operations: None,
             limits: QueryLimits::default(),
         }
     }

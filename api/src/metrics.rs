@@ -28,6 +28,7 @@ pub struct Metrics {
     statements_failed: IntCounter,
     pool: IntGaugeVec,
     subscriptions: IntGauge,
+    operations: IntGaugeVec,
     operation_names: Mutex<HashSet<String>>,
 }
 
@@ -71,6 +72,13 @@ impl Metrics {
         )?;
         let subscriptions =
             IntGauge::new("subscriptions_open", "GraphQL subscriptions streaming now")?;
+        let operations = IntGaugeVec::new(
+            Opts::new(
+                "graphql_operations",
+                "GraphQL operations over HTTP now, running or waiting for their turn",
+            ),
+            &["state"],
+        )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(errors.clone()))?;
@@ -78,6 +86,7 @@ impl Metrics {
         registry.register(Box::new(statements_failed.clone()))?;
         registry.register(Box::new(pool.clone()))?;
         registry.register(Box::new(subscriptions.clone()))?;
+        registry.register(Box::new(operations.clone()))?;
         Ok(Self {
             registry,
             requests,
@@ -87,6 +96,7 @@ impl Metrics {
             statements_failed,
             pool,
             subscriptions,
+            operations,
             operation_names: Mutex::new(HashSet::new()),
         })
     }
@@ -132,9 +142,18 @@ impl Metrics {
     }
 
     /// A subscription started; the returned guard ends it when dropped.
-    pub fn subscription_opened(self: &std::sync::Arc<Self>) -> SubscriptionGuard {
-        self.subscriptions.inc();
-        SubscriptionGuard(self.clone())
+    pub fn subscription_opened(&self) -> GaugeGuard {
+        GaugeGuard::up(&self.subscriptions)
+    }
+
+    /// An operation waits for its turn to run, until the guard is dropped.
+    pub fn operation_waiting(&self) -> GaugeGuard {
+        GaugeGuard::up(&self.operations.with_label_values(&["waiting"]))
+    }
+
+    /// An operation runs, until the guard is dropped.
+    pub fn operation_running(&self) -> GaugeGuard {
+        GaugeGuard::up(&self.operations.with_label_values(&["running"]))
     }
 
     /// The text exposition of every metric, with the pool read now.
@@ -180,12 +199,19 @@ impl Metrics {
     }
 }
 
-/// Keeps the open-subscriptions gauge up while a subscription streams.
-pub struct SubscriptionGuard(std::sync::Arc<Metrics>);
+/// Holds a gauge one higher for as long as it lives.
+pub struct GaugeGuard(IntGauge);
 
-impl Drop for SubscriptionGuard {
+impl GaugeGuard {
+    fn up(gauge: &IntGauge) -> Self {
+        gauge.inc();
+        Self(gauge.clone())
+    }
+}
+
+impl Drop for GaugeGuard {
     fn drop(&mut self) {
-        self.0.subscriptions.dec();
+        self.0.dec();
     }
 }
 

@@ -119,6 +119,12 @@ impl Application {
         let http_state = HttpState {
             schema: build_schema(state.clone()),
             state: state.clone(),
+            operations: Arc::new(tokio::sync::Semaphore::new(
+                settings
+                    .max_concurrent_operations
+                    .unwrap_or(settings.database.db_max_connections as usize)
+                    .clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+            )),
         };
         let cors_origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {

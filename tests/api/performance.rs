@@ -248,6 +248,45 @@ async fn metrics_count_operations_errors_statements_and_subscriptions() {
     assert!(statements > 0);
 }
 
+#[tokio::test]
+async fn operations_beyond_the_concurrency_limit_wait_their_turn() {
+    let app = spawn_app_with(|settings| settings.max_concurrent_operations = Some(1)).await;
+    let admin = app.sign_up("Vuoro Oy", "admin@vuoro.fi").await;
+    let token = admin.token().unwrap();
+    // 24 at once, and a batch whose operations each take their turn.
+    let singles = (0..24).map(|_| app.gql("{ me { id } }", json!({}), Some(token)));
+    let batch = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(token)
+        .json(&json!([{"query": "{ me { id } }"}, {"query": "{ me { email } }"}]))
+        .send();
+    let (bodies, batch) = tokio::join!(futures_util::future::join_all(singles), batch);
+    for body in &bodies {
+        assert_eq!(body["data"]["me"]["id"], admin.user_id.as_str(), "{body}");
+    }
+    let batch: Value = batch.unwrap().json().await.unwrap();
+    assert_eq!(batch[1]["data"]["me"]["email"], "admin@vuoro.fi", "{batch}");
+
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(r#"voimavara_graphql_operations{state="running"} 0"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"voimavara_graphql_operations{state="waiting"} 0"#),
+        "{text}"
+    );
+}
+
 fn persisted(query: &str) -> Value {
     json!({"persistedQuery": {"version": 1, "sha256Hash": format!("{:x}", Sha256::digest(query))}})
 }

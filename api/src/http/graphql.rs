@@ -184,15 +184,24 @@ async fn run(
         .data(info.clone());
     let timeout = http.state.settings.limits.request_timeout();
     let started = std::time::Instant::now();
-    // Unconstrained: under tokio's cooperative budget a page of 100 items
-    // would yield part-way through registering its DataLoader keys, and the
-    // batch would be split into several statements.
-    let execution = tokio::task::unconstrained(crate::events::scope(http.schema.execute(request)));
+    let metrics = &http.state.metrics;
+    let execution = async {
+        // Only so many operations run at once; the rest wait here, holding
+        // no more than their request.
+        let waiting = metrics.operation_waiting();
+        let _permit = http.operations.acquire().await.ok();
+        drop(waiting);
+        let _running = metrics.operation_running();
+        // Unconstrained: under tokio's cooperative budget a page of 100 items
+        // would yield part-way through registering its DataLoader keys, and
+        // the batch would be split into several statements.
+        tokio::task::unconstrained(crate::events::scope(http.schema.execute(request))).await
+    };
     let response = match tokio::time::timeout(timeout, execution).await {
         Ok(response) => response,
         Err(_) => {
             let err = AppError::QueryTooComplex(format!(
-                "the operation ran longer than {} ms",
+                "the operation did not finish within {} ms",
                 timeout.as_millis()
             ));
             Response::from_errors(vec![to_server_error(&err)])

@@ -17,6 +17,8 @@ use crate::graphql::AppSchema;
 pub struct HttpState {
     pub schema: AppSchema,
     pub state: State,
+    /// Operations allowed to execute at once; the others wait their turn.
+    pub operations: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 /// Registers every route.

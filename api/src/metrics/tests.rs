@@ -32,6 +32,21 @@ fn requests_errors_and_subscriptions_are_exposed() {
     assert!(render_without_pool(&metrics).contains("voimavara_subscriptions_open 0"));
 }
 
+#[test]
+fn operations_are_counted_while_they_wait_and_run() {
+    let metrics = Metrics::new().unwrap();
+    let waiting = metrics.operation_waiting();
+    let running = [metrics.operation_running(), metrics.operation_running()];
+    let text = render_without_pool(&metrics);
+    assert!(text.contains(r#"voimavara_graphql_operations{state="waiting"} 1"#));
+    assert!(text.contains(r#"voimavara_graphql_operations{state="running"} 2"#));
+    drop(waiting);
+    drop(running);
+    let text = render_without_pool(&metrics);
+    assert!(text.contains(r#"voimavara_graphql_operations{state="waiting"} 0"#));
+    assert!(text.contains(r#"voimavara_graphql_operations{state="running"} 0"#));
+}
+
 fn render_without_pool(metrics: &Metrics) -> String {
     let mut out = Vec::new();
     TextEncoder::new()
