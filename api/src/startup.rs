@@ -13,7 +13,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::context::{AppState, State};
 use crate::db;
-use crate::graphql::build_schema;
+use crate::graphql::{build_http_schema, build_schema, persisted_queries};
 use crate::http::{self, HttpState};
 use crate::metrics::Metrics;
 use crate::random::Random;
@@ -117,7 +117,9 @@ impl Application {
             ),
         });
         let http_state = HttpState {
-            schema: build_schema(state.clone()),
+            schema: build_http_schema(state.clone()),
+            subscriptions: build_schema(state.clone()),
+            persisted: persisted_queries(&state),
             state: state.clone(),
             operations: Arc::new(tokio::sync::Semaphore::new(
                 settings

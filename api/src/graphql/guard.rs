@@ -1,11 +1,13 @@
-//! The request guard: an async-graphql extension that enforces the document
-//! limits, maps every error to one of API.md's codes (the only place that
-//! does), and records whether a request reached execution (the HTTP layer's
-//! status code depends on it).
+//! The request guard: enforces the document limits, maps every error to one
+//! of API.md's codes (the only place that does), and records whether a
+//! request reached execution (the HTTP layer's status code depends on it).
+//! GraphQL over HTTP calls it around execution ([`prepare`], [`finish`]);
+//! subscriptions over WebSocket run it as an async-graphql extension.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use async_graphql::extensions::apollo_persisted_queries::{CacheStorage, LruCacheStorage};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
     NextSubscribe, NextValidation,
@@ -16,6 +18,7 @@ use async_graphql::{
 };
 use futures_util::stream::{BoxStream, StreamExt};
 use sea_orm::DbErr;
+use sha2::{Digest, Sha256};
 
 use crate::config::QueryLimits;
 use crate::error::{AppError, ErrorCode};
@@ -51,7 +54,7 @@ impl RequestInfo {
         self.0.executed.load(Ordering::SeqCst)
     }
 
-    fn mark_executed(&self) {
+    pub(crate) fn mark_executed(&self) {
         self.0.executed.store(true, Ordering::SeqCst);
     }
 
@@ -118,9 +121,7 @@ impl Extension for GuardExtension {
         request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        super::limits::check_source(&request.query, &self.limits)
-            .and_then(|()| super::limits::check_variables(&request.variables))
-            .map_err(|e| to_server_error(&e))?;
+        check_request(&request, &self.limits)?;
         next.run(ctx, request).await.map_err(coded_request_error)
     }
 
@@ -135,10 +136,7 @@ impl Extension for GuardExtension {
             .run(ctx, query, variables)
             .await
             .map_err(coded_request_error)?;
-        super::limits::check_document(&doc, &self.limits).map_err(|e| to_server_error(&e))?;
-        if let Some(info) = ctx.data_opt::<RequestInfo>() {
-            info.check_document(&doc).map_err(|e| to_server_error(&e))?;
-        }
+        check_parsed(&doc, &self.limits, ctx.data_opt::<RequestInfo>())?;
         Ok(doc)
     }
 
@@ -192,6 +190,110 @@ impl Extension for GuardExtension {
             })
             .boxed()
     }
+}
+
+/// The limits on a request's text and variables, checked before anything
+/// parses it (a persisted-query lookup included).
+fn check_request(request: &Request, limits: &QueryLimits) -> ServerResult<()> {
+    super::limits::check_source(&request.query, limits)
+        .and_then(|()| super::limits::check_variables(&request.variables))
+        .map_err(|e| to_server_error(&e))
+}
+
+/// The limits on a parsed document, and the operation it selects.
+fn check_parsed(
+    doc: &ExecutableDocument,
+    limits: &QueryLimits,
+    info: Option<&RequestInfo>,
+) -> ServerResult<()> {
+    super::limits::check_document(doc, limits).map_err(|e| to_server_error(&e))?;
+    if let Some(info) = info {
+        info.check_document(doc).map_err(|e| to_server_error(&e))?;
+    }
+    Ok(())
+}
+
+/// The guard for a schema without it installed (GraphQL over HTTP): the same
+/// checks in the same order, with automatic persisted queries (Apollo's
+/// protocol, as async-graphql's extension implements it) in between, and the
+/// document parsed once. Errors come coded.
+pub async fn prepare(
+    mut request: Request,
+    limits: &QueryLimits,
+    persisted: Option<&LruCacheStorage>,
+    info: &RequestInfo,
+) -> ServerResult<Request> {
+    check_request(&request, limits)?;
+    if let Some(storage) = persisted
+        && let Some(value) = request.extensions.remove("persistedQuery")
+    {
+        persisted_query(&mut request, value, storage)
+            .await
+            .map_err(coded_request_error)?;
+    }
+    let doc = request.parsed_query().map_err(coded_request_error)?;
+    check_parsed(doc, limits, Some(info))?;
+    Ok(request)
+}
+
+#[derive(serde::Deserialize)]
+struct PersistedQuery {
+    version: i32,
+    #[serde(rename = "sha256Hash")]
+    sha256_hash: String,
+}
+
+/// Resolves a hash to its stored document, or stores a document sent with its hash.
+async fn persisted_query(
+    request: &mut Request,
+    value: Value,
+    storage: &LruCacheStorage,
+) -> ServerResult<()> {
+    let persisted: PersistedQuery = async_graphql::from_value(value).map_err(|_| {
+        ServerError::new("Invalid \"PersistedQuery\" extension configuration.", None)
+    })?;
+    if persisted.version != 1 {
+        return Err(ServerError::new(
+            format!(
+                "Only the \"PersistedQuery\" extension of version \"1\" is supported, and the current version is \"{}\".",
+                persisted.version
+            ),
+            None,
+        ));
+    }
+    if request.query.is_empty() {
+        let doc = storage
+            .get(persisted.sha256_hash)
+            .await
+            .ok_or_else(|| ServerError::new("PersistedQueryNotFound", None))?;
+        request.set_parsed_query(doc);
+    } else {
+        let hash = hex::encode(Sha256::digest(request.query.as_bytes()));
+        if persisted.sha256_hash != hash {
+            return Err(ServerError::new("provided sha does not match query", None));
+        }
+        let doc = request.parsed_query()?.clone();
+        storage.set(hash, doc).await;
+    }
+    Ok(())
+}
+
+/// Codes a response's errors, and records whether it executed: a request
+/// refused before execution has no data and no error located in it.
+pub fn finish(mut response: Response, info: &RequestInfo) -> Response {
+    let executed = !matches!(response.data, Value::Null)
+        || response.errors.is_empty()
+        || response.errors.iter().any(|e| !e.path.is_empty());
+    if executed {
+        info.mark_executed();
+    }
+    let code = if executed {
+        coded_execution_error
+    } else {
+        coded_request_error
+    };
+    response.errors = response.errors.into_iter().map(code).collect();
+    response
 }
 
 /// A client-facing error for an [`AppError`].

@@ -14,4 +14,4 @@ pub mod schema;
 pub mod subscription;
 pub mod types;
 
-pub use schema::{AppSchema, build_schema, sdl};
+pub use schema::{AppSchema, build_http_schema, build_schema, persisted_queries, sdl};

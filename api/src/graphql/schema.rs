@@ -2,9 +2,7 @@
 
 use std::num::NonZeroUsize;
 
-use async_graphql::extensions::apollo_persisted_queries::{
-    ApolloPersistedQueries, LruCacheStorage,
-};
+use async_graphql::extensions::apollo_persisted_queries::LruCacheStorage;
 use async_graphql::{Schema, SchemaBuilder};
 
 use super::guard::RequestGuard;
@@ -24,27 +22,41 @@ fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     )
 }
 
-/// The schema with the server's state, limits and mode.
+/// The schema for subscriptions over WebSocket, with the server's state,
+/// limits and mode; the request guard runs as an extension.
 pub fn build_schema(state: State) -> AppSchema {
-    let settings = &state.settings;
-    let limits = settings.limits.clone();
-    let mut builder = builder()
+    let limits = state.settings.limits.clone();
+    configured(&state)
+        .extension(RequestGuard { limits })
+        .data(state)
+        .finish()
+}
+
+/// The schema for GraphQL over HTTP: the same, without extensions. The HTTP
+/// layer applies the guard's checks and persisted queries itself, before and
+/// after execution; with no extension installed, async-graphql resolves each
+/// field without wrapping it (about a sixth of a large page's CPU time).
+pub fn build_http_schema(state: State) -> AppSchema {
+    configured(&state).data(state).finish()
+}
+
+/// The persisted-query cache for HTTP, when turned on.
+pub fn persisted_queries(state: &State) -> Option<LruCacheStorage> {
+    NonZeroUsize::new(state.settings.limits.persisted_queries)
+        .map(|capacity| LruCacheStorage::new(capacity.get()))
+}
+
+fn configured(state: &State) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    let limits = &state.settings.limits;
+    let builder = builder()
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
-        .limit_recursive_depth(limits.max_depth.max(32))
-        .extension(RequestGuard {
-            limits: limits.clone(),
-        });
-    // After the guard, so the guard sees (and codes) what this one refuses.
-    if let Some(capacity) = NonZeroUsize::new(limits.persisted_queries) {
-        builder = builder.extension(ApolloPersistedQueries::new(LruCacheStorage::new(
-            capacity.get(),
-        )));
+        .limit_recursive_depth(limits.max_depth.max(32));
+    if state.settings.production {
+        builder.disable_introspection().disable_suggestions()
+    } else {
+        builder
     }
-    if settings.production {
-        builder = builder.disable_introspection().disable_suggestions();
-    }
-    builder.data(state).finish()
 }
 
 /// The schema's SDL, as checked into `schema.graphql`.

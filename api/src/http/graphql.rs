@@ -13,7 +13,7 @@ use super::HttpState;
 use super::negotiate::{ResponseType, is_json_content_type, negotiate};
 use crate::context::{ClientAddr, RequestAuth, bearer_token};
 use crate::error::AppError;
-use crate::graphql::guard::{RequestInfo, to_server_error};
+use crate::graphql::guard::{self, RequestInfo, to_server_error};
 use crate::graphql::loaders::new_loader;
 
 /// `POST /graphql` with a JSON body: one operation or a small batch.
@@ -180,12 +180,24 @@ async fn run(
             header::AUTHORIZATION,
         ))))
         .data(ClientAddr(client))
-        .data(new_loader(http.state.clone()))
-        .data(info.clone());
+        .data(new_loader(http.state.clone()));
     let timeout = http.state.settings.limits.request_timeout();
     let started = std::time::Instant::now();
     let metrics = &http.state.metrics;
     let execution = async {
+        // The guard's checks, persisted queries and parsing, here rather
+        // than as an extension of the schema (see `build_http_schema`).
+        let request = match guard::prepare(
+            request,
+            &http.state.settings.limits,
+            http.persisted.as_ref(),
+            &info,
+        )
+        .await
+        {
+            Ok(request) => request,
+            Err(err) => return Response::from_errors(vec![err]),
+        };
         // Only so many operations run at once; the rest wait here, holding
         // no more than their request.
         let waiting = metrics.operation_waiting();
@@ -195,11 +207,14 @@ async fn run(
         // Unconstrained: under tokio's cooperative budget a page of 100 items
         // would yield part-way through registering its DataLoader keys, and
         // the batch would be split into several statements.
-        tokio::task::unconstrained(crate::events::scope(http.schema.execute(request))).await
+        let response =
+            tokio::task::unconstrained(crate::events::scope(http.schema.execute(request))).await;
+        guard::finish(response, &info)
     };
     let response = match tokio::time::timeout(timeout, execution).await {
         Ok(response) => response,
         Err(_) => {
+            info.mark_executed();
             let err = AppError::QueryTooComplex(format!(
                 "the operation did not finish within {} ms",
                 timeout.as_millis()

@@ -15,7 +15,12 @@ use crate::graphql::AppSchema;
 /// What every HTTP handler can reach.
 #[derive(Clone)]
 pub struct HttpState {
+    /// The schema GraphQL over HTTP executes (no extensions: see `graphql::run`).
     pub schema: AppSchema,
+    /// The schema subscriptions over WebSocket execute, guard included.
+    pub subscriptions: AppSchema,
+    /// Automatic persisted queries, when turned on.
+    pub persisted: Option<async_graphql::extensions::apollo_persisted_queries::LruCacheStorage>,
     pub state: State,
     /// Operations allowed to execute at once; the others wait their turn.
     pub operations: std::sync::Arc<tokio::sync::Semaphore>,

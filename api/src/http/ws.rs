@@ -67,8 +67,8 @@ pub async fn subscribe(
 
     let state = http.state.clone();
     let incoming = Box::pin(tokio_stream(incoming_rx));
-    let mut outgoing = WebSocket::new(http.schema.clone(), incoming, protocol).on_connection_init(
-        move |value: Value| {
+    let mut outgoing = WebSocket::new(http.subscriptions.clone(), incoming, protocol)
+        .on_connection_init(move |value: Value| {
             let state = state.clone();
             async move {
                 let header = value
@@ -85,8 +85,7 @@ pub async fn subscribe(
                 data.insert(new_loader(state.clone()));
                 Ok(data)
             }
-        },
-    );
+        });
 
     let mut session = session;
     actix_web::rt::spawn(async move {
