@@ -29,6 +29,8 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Recently read accounts, so authentication need not read them again.
     pub accounts: crate::auth::cache::AccountCache,
+    /// The turn to write, on SQLite (see [`crate::db::WriteTxn`]).
+    pub writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Shared handle on the state.

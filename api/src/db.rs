@@ -3,15 +3,25 @@
 
 use std::time::Duration;
 
+use tokio::sync::OwnedMutexGuard;
+
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
+
+use crate::context::AppState;
+
+/// Prepared statements each SQLite connection keeps.
+const SQLITE_STATEMENT_CACHE: usize = 32;
+/// Each SQLite connection's page cache: negative is KiB (SQLite's convention).
+const SQLITE_PAGE_CACHE_KIB: &str = "-512";
 
 /// Opens a pool. SQLite gets WAL, foreign keys, a busy timeout and `NORMAL`
 /// synchronous mode, so readers never block the writer and concurrent writers
-/// queue instead of failing.
+/// queue instead of failing, and small per-connection caches.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -29,6 +39,14 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(30))
+                // Every pooled connection keeps its own page cache and prepared
+                // statements, so their size multiplies by the pool's; the
+                // operating system caches the file as well. Measured on the
+                // benchmark's data: 2 MiB and 100 statements per connection
+                // (SQLite's and sqlx's defaults) peak at 110-125 MiB, these at
+                // about 92 MiB, with the same throughput.
+                .statement_cache_capacity(SQLITE_STATEMENT_CACHE)
+                .pragma("cache_size", SQLITE_PAGE_CACHE_KIB)
         });
     } else {
         options.max_connections(max_connections.max(1));
@@ -36,10 +54,77 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     Database::connect(options).await
 }
 
-/// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`,
-/// which takes the write lock at once: a deferred transaction that reads and
-/// then writes fails with SQLITE_BUSY under concurrency instead of waiting.
-pub async fn begin_write<C>(db: &C) -> Result<DatabaseTransaction, DbErr>
+/// A write transaction. On SQLite it also holds this server's turn to
+/// write: SQLite has one writer at a time, and writers queued here take turns
+/// in order, where waiting on SQLite's lock would poll with sleeps of up to
+/// 100 ms (the busy timeout still covers other processes on the same file).
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl WriteTxn {
+    /// Undoes the transaction and gives up the turn.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
+    }
+
+    fn is_mock_connection(&self) -> bool {
+        self.txn.is_mock_connection()
+    }
+}
+
+/// Begins a transaction that will write, after this server's earlier writers
+/// on SQLite (see [`WriteTxn`]).
+pub async fn begin_write(state: &AppState) -> Result<WriteTxn, DbErr> {
+    let turn = match state.db.get_database_backend() {
+        DbBackend::Sqlite => Some(state.writer.clone().lock_owned().await),
+        _ => None,
+    };
+    let txn = begin_write_on(&state.db).await?;
+    Ok(WriteTxn { txn, turn })
+}
+
+/// Begins a transaction that will write on any connection. On SQLite it is
+/// `BEGIN IMMEDIATE`, which takes the write lock at once: a deferred
+/// transaction that reads and then writes fails with SQLITE_BUSY under
+/// concurrency instead of waiting.
+pub async fn begin_write_on<C>(db: &C) -> Result<DatabaseTransaction, DbErr>
 where
     C: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>,
 {
@@ -54,12 +139,12 @@ where
     db.begin_with_options(options).await
 }
 
-/// Commits a write transaction, then publishes the events it recorded.
-pub async fn commit(
-    txn: DatabaseTransaction,
-    state: &crate::context::AppState,
-) -> Result<(), DbErr> {
+/// Commits a write transaction, gives up the turn, then publishes the events
+/// it recorded.
+pub async fn commit(txn: WriteTxn, state: &AppState) -> Result<(), DbErr> {
+    let WriteTxn { txn, turn } = txn;
     txn.commit().await?;
+    drop(turn);
     state.accounts.invalidate();
     state.events.publish(crate::events::take()).await;
     Ok(())

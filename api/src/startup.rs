@@ -115,6 +115,7 @@ impl Application {
                     .and_then(chrono::Duration::try_milliseconds)
                     .unwrap_or(chrono::Duration::MAX),
             ),
+            writer: Arc::new(tokio::sync::Mutex::new(())),
         });
         let http_state = HttpState {
             schema: build_http_schema(state.clone()),

@@ -72,7 +72,7 @@ where
         return Err(AppError::field("mentors", "cannot exceed members"));
     }
     let random = Random::from_seed(size.seed);
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::db::begin_write_on(db).await?;
 
     let org = organisation::ActiveModel {
         name: Set(format!("Bench Oy {}", size.seed)),

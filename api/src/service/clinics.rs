@@ -112,7 +112,7 @@ pub async fn schedule(
     let capacity = rules::capacity(input.capacity, "capacity")?;
     let occurrences = recurrence::weekly(input.starts_at, input.ends_at, tz, input.recurrence)?;
 
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let skill_ids =
         skills::require_visible(&txn, actor.organisation_id, &input.skill_ids, "skillIds").await?;
     lock_facilitator(&txn, actor, input.facilitator_id).await?;
@@ -183,7 +183,7 @@ pub async fn update(
 ) -> AppResult<clinic::Model> {
     permissions::require_admin(actor)?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let current = get_in(&txn, actor, clinic_id).await?;
     if current.status == ClinicStatus::Cancelled {
         return Err(AppError::Conflict(
@@ -305,7 +305,7 @@ pub async fn cancel(
     permissions::require_admin(actor)?;
     let reason = text::optional(reason.as_deref().unwrap_or(""), "reason", 1000, true)?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let current = get_in(&txn, actor, clinic_id).await?;
     if current.status == ClinicStatus::Cancelled {
         return Err(AppError::Conflict("the clinic is already cancelled".into()));

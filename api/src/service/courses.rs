@@ -78,7 +78,7 @@ pub async fn create(
     )?;
     let capacity = check_capacity(input.capacity.flatten())?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let skill_ids = skills::require_visible(
         &txn,
         actor.organisation_id,
@@ -114,7 +114,7 @@ pub async fn update(
 ) -> AppResult<course::Model> {
     permissions::require_admin(actor)?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let current = get_in(&txn, actor, course_id).await?;
     let title = text::required(
         input.title.as_deref().unwrap_or(&current.title),
@@ -160,7 +160,7 @@ pub async fn transition(
 ) -> AppResult<course::Model> {
     permissions::require_admin(actor)?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let current = get_in(&txn, actor, course_id).await?;
     match (current.status, to) {
         (CourseStatus::Draft, CourseStatus::Published) => {
@@ -376,7 +376,7 @@ pub async fn add_lesson(
     permissions::require_admin(actor)?;
     let (title, body, minutes) = lesson_fields(&input, None)?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let course = get_in(&txn, actor, course_id).await?;
     if course.status == CourseStatus::Archived {
         return Err(AppError::Conflict(
@@ -431,7 +431,7 @@ pub async fn update_lesson(
     input: LessonInput,
 ) -> AppResult<lesson::Model> {
     permissions::require_admin(actor)?;
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let (current, _) = get_lesson(&txn, actor, lesson_id).await?;
     let (title, body, minutes) = lesson_fields(&input, Some(&current))?;
     let mut active: lesson::ActiveModel = current.into();
@@ -453,7 +453,7 @@ pub async fn remove_lesson(
 ) -> AppResult<course::Model> {
     permissions::require_admin(actor)?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let (lesson, course) = get_lesson(&txn, actor, lesson_id).await?;
     lesson::Entity::delete_by_id(lesson.id).exec(&txn).await?;
     let remaining = lessons(&txn, course.id).await?;
@@ -483,7 +483,7 @@ pub async fn reorder_lessons(
     lesson_ids: &[i64],
 ) -> AppResult<course::Model> {
     permissions::require_admin(actor)?;
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let course = get_in(&txn, actor, course_id).await?;
     let current: HashSet<i64> = lessons(&txn, course.id)
         .await?

@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 /// Enrols the actor in a published course (seat rules 1 and 2).
 pub async fn enrol(state: &AppState, actor: &Actor, course_id: i64) -> AppResult<seat::Model> {
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let course = courses::get_visible(&txn, actor, course_id).await?;
     if course.status != CourseStatus::Published {
         return Err(AppError::Conflict(
@@ -32,7 +32,7 @@ pub async fn enrol(state: &AppState, actor: &Actor, course_id: i64) -> AppResult
 /// first on the waitlist. A completed enrolment stays completed.
 pub async fn cancel(state: &AppState, actor: &Actor, enrolment_id: i64) -> AppResult<seat::Model> {
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let (enrolment, course) = load(&txn, actor, enrolment_id).await?;
     if enrolment.user_id != actor.user_id {
         permissions::require_admin(actor)?;
@@ -56,7 +56,7 @@ pub async fn complete_lesson(
     lesson_id: i64,
 ) -> AppResult<seat::Model> {
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let (lesson, course) = courses::get_lesson(&txn, actor, lesson_id).await?;
     let enrolment = seats::live_claim(&txn, course.seat_pool_id, actor.user_id)
         .await?

@@ -30,7 +30,7 @@ pub async fn set_level(
     if !(1..=5).contains(&level) {
         return Err(AppError::field("level", "level must be between 1 and 5"));
     }
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     skills::require_visible(&txn, actor.organisation_id, &[skill_id], "skillId").await?;
     user_skill::Entity::insert(user_skill::ActiveModel {
         user_id: Set(actor.user_id),
@@ -64,7 +64,7 @@ pub async fn remove_level(state: &AppState, actor: &Actor, skill_id: i64) -> App
 
 /// Replaces the actor's learning goals.
 pub async fn set_goals(state: &AppState, actor: &Actor, skill_ids: &[i64]) -> AppResult<()> {
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let wanted =
         skills::require_visible(&txn, actor.organisation_id, skill_ids, "skillIds").await?;
     if wanted.len() > MAX_LEARNING_GOALS {

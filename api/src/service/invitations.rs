@@ -29,7 +29,7 @@ pub async fn invite(state: &AppState, actor: &Actor, email: &str, role: Role) ->
     permissions::require_admin(actor)?;
     let email = Email::parse(email, "email")?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let already_member = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .filter(user::Column::OrganisationId.eq(actor.organisation_id))
@@ -116,7 +116,7 @@ pub async fn accept(
     };
     let password_hash = password::hash(password.into_inner()).await?;
 
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     // Claim the invitation first: of two concurrent acceptances one wins.
     let claimed = invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedAt, Expr::value(now))

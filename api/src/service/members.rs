@@ -110,7 +110,7 @@ pub async fn set_role(
     role: Role,
 ) -> AppResult<user::Model> {
     permissions::require_admin(actor)?;
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let target = load_for_change(&txn, actor, user_id).await?;
     if target.role == role {
         return Ok(target);
@@ -131,7 +131,7 @@ pub async fn set_role(
 pub async fn deactivate(state: &AppState, actor: &Actor, user_id: i64) -> AppResult<user::Model> {
     permissions::require_admin(actor)?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let target = load_for_change(&txn, actor, user_id).await?;
     if !target.active {
         return Ok(target);

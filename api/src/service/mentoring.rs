@@ -40,7 +40,7 @@ pub async fn upsert_profile(
         ));
     }
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let existing = mentor_profile::Entity::find_by_id(actor.user_id)
         .one(&txn)
         .await?;
@@ -80,7 +80,7 @@ pub async fn request(
 ) -> AppResult<mentoring_request::Model> {
     let message = text::optional(message, "message", 2000, true)?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let skill_ids =
         skills::require_visible(&txn, actor.organisation_id, skill_ids, "skillIds").await?;
     if !(1..=5).contains(&skill_ids.len()) {
@@ -129,7 +129,7 @@ pub async fn withdraw(
     request_id: i64,
 ) -> AppResult<mentoring_request::Model> {
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let current = get_in(&txn, actor, request_id).await?;
     if current.learner_id != actor.user_id {
         return Err(AppError::Forbidden(
@@ -423,7 +423,7 @@ pub struct AutoMatch {
 pub async fn auto_match(state: &AppState, actor: &Actor, dry_run: bool) -> AppResult<AutoMatch> {
     permissions::require_admin(actor)?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let open = mentoring_request::Entity::find()
         .filter(mentoring_request::Column::OrganisationId.eq(actor.organisation_id))
         .filter(mentoring_request::Column::Status.eq(RequestStatus::Open))

@@ -94,7 +94,7 @@ pub async fn propose(
 ) -> AppResult<pairing::Model> {
     let goals = text::optional(goals, "goals", 2000, true)?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let request = mentoring::get_in(&txn, actor, request_id).await?;
     if request.learner_id != actor.user_id && !actor.is_admin() {
         return Err(AppError::Forbidden(
@@ -177,7 +177,7 @@ pub async fn respond(
     accept: bool,
 ) -> AppResult<pairing::Model> {
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let current = lock_in(&txn, actor, pairing_id).await?;
     if current.mentor_id != actor.user_id {
         return Err(AppError::Forbidden(
@@ -237,7 +237,7 @@ pub async fn complete(
     pairing_id: i64,
 ) -> AppResult<pairing::Model> {
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let current = lock_in(&txn, actor, pairing_id).await?;
     if !is_party(actor, &current) {
         return Err(AppError::Forbidden(
@@ -271,7 +271,7 @@ pub async fn cancel(
 ) -> AppResult<pairing::Model> {
     let reason = text::optional(reason.as_deref().unwrap_or(""), "reason", 1000, true)?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let current = lock_in(&txn, actor, pairing_id).await?;
     let event = match current.status {
         PairingStatus::Proposed => {
@@ -524,7 +524,7 @@ pub async fn leave_feedback(
     }
     let comment = text::optional(comment, "comment", 2000, true)?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let pairing = get_in(&txn, actor, pairing_id).await?;
     require_party_of_running(actor, &pairing)?;
     let created = feedback::ActiveModel {

@@ -41,7 +41,7 @@ pub async fn register(
     clinic_id: i64,
 ) -> AppResult<(seat::Model, clinic::Model)> {
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let clinic = clinics::get_in(&txn, actor, clinic_id).await?;
     if clinic.status == ClinicStatus::Cancelled {
         return Err(AppError::Conflict("the clinic is cancelled".into()));
@@ -67,7 +67,7 @@ pub async fn cancel(
     registration_id: i64,
 ) -> AppResult<(seat::Model, clinic::Model)> {
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let (registration, clinic) = load(&txn, actor, registration_id).await?;
     if registration.user_id != actor.user_id {
         permissions::require_admin(actor)?;
@@ -115,7 +115,7 @@ pub async fn mark_attendance(
     attended: bool,
 ) -> AppResult<(seat::Model, clinic::Model)> {
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let (registration, clinic) = load(&txn, actor, registration_id).await?;
     require_manager(actor, &clinic)?;
     if clinic.status == ClinicStatus::Cancelled {

@@ -124,7 +124,7 @@ pub async fn sign_up(state: &AppState, input: SignUp) -> AppResult<Session> {
     let password_hash = password::hash(password.into_inner()).await?;
 
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     if email_taken(&txn, email.as_str()).await? {
         return Err(AppError::field("email", "email is already registered"));
     }
@@ -181,7 +181,7 @@ pub async fn login(
         }
     };
 
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     record_attempt(&txn, &email, client, true, now).await?;
     let user = if password::needs_rehash(&user.password_hash) {
         let rehashed = password::hash(password_raw.to_owned()).await?;
@@ -202,7 +202,7 @@ pub async fn login(
 pub async fn refresh(state: &AppState, presented: &str) -> AppResult<Session> {
     let now = state.clock.now();
     let refused = AppError::Unauthenticated("invalid refresh token");
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let Some(row) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(token_hash(presented)))
         .one(&txn)
@@ -261,7 +261,7 @@ pub async fn refresh(state: &AppState, presented: &str) -> AppResult<Session> {
 /// so logging out twice is harmless.
 pub async fn logout(state: &AppState, presented: &str) -> AppResult<()> {
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     if let Some(row) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(token_hash(presented)))
         .one(&txn)
@@ -294,7 +294,7 @@ pub async fn change_password(
     }
     let hash = password::hash(new.into_inner()).await?;
     let now = state.clock.now();
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let mut active: user::ActiveModel = user.into();
     active.password_hash = Set(hash);
     active.updated_at = Set(now);

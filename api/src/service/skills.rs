@@ -111,7 +111,7 @@ pub async fn add(state: &AppState, actor: &Actor, input: NewSkill) -> AppResult<
     if key.is_empty() {
         return Err(AppError::field("name", "name needs a letter or a digit"));
     }
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(state).await?;
     let taken = skill::Entity::find()
         .filter(visible_to(actor.organisation_id))
         .filter(skill::Column::Key.eq(key.as_str()))
