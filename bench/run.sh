@@ -13,7 +13,9 @@
 # Settings (environment): BENCH_DATABASES ("sqlite postgres"), BENCH_DURATION
 # (20s), BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_PG_URL
 # (postgres://postgres@127.0.0.1:5432), BENCH_SEED_ARGS (extra seed-bench
-# arguments, e.g. "--members 500 --clinics 100").
+# arguments, e.g. "--members 500 --clinics 100"), BENCH_PERF (a scenario to
+# profile with `perf record -g` while it runs; the report, by thread and by
+# function, is written to target/bench-perf/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -28,6 +30,11 @@ SCENARIOS="healthz board me suggestions register_cancel"
 if ! command -v wrk >/dev/null; then
   echo "installing wrk" >&2
   apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+
+if [ -n "${BENCH_PERF:-}" ] && ! command -v perf >/dev/null; then
+  echo "BENCH_PERF needs perf (linux-perf)" >&2
+  exit 2
 fi
 
 cargo build --release --locked --bin voimavara
@@ -89,9 +96,23 @@ PY
     path=/graphql
     [ "$scenario" = healthz ] && path=/healthz
     echo "== $db: $scenario ($CONNECTIONS connections, $DURATION)" >&2
+    PERF=""
+    if [ "${BENCH_PERF:-}" = "$scenario" ]; then
+      mkdir -p "$ROOT/target/bench-perf"
+      perf record -F 999 -g -p "$SERVER" -o "$WORK/perf.data" 2>/dev/null &
+      PERF=$!
+    fi
     line=$(BENCH_DATA="$WORK/data.lua" BENCH_DIR="$ROOT/bench/wrk" BENCH_THREADS="$THREADS" \
       wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s \
       -s "$ROOT/bench/wrk/$scenario.lua" "http://127.0.0.1:$PORT$path" | grep '^RESULT ' | cut -c8-)
+    if [ -n "$PERF" ]; then
+      kill -INT "$PERF"; wait "$PERF" 2>/dev/null || true
+      report="$ROOT/target/bench-perf/$db-$scenario.txt"
+      { perf report -i "$WORK/perf.data" --no-children --sort comm --stdio -g none
+        perf report -i "$WORK/perf.data" --no-children --sort dso,symbol --stdio -g none
+      } 2>/dev/null | grep -v '^#' | sed -e 's/[[:space:]-]*$//' | grep -v '^$' | head -80 >"$report" || true
+      echo "== $db: $scenario profile written to $report" >&2
+    fi
     echo "{\"database\":\"$db\",\"scenario\":\"$scenario\",\"result\":$line}" >>"$RESULTS"
   done
 
