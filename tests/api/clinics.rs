@@ -835,14 +835,8 @@ async fn the_calendar_feed_lists_held_and_facilitated_clinics_until_reset() {
         .gql("{ me { calendarUrl } }", json!({}), facilitator.token())
         .await;
     let fac_text = app
-        .client
-        .get(fac["data"]["me"]["calendarUrl"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .get_text(fac["data"]["me"]["calendarUrl"].as_str().unwrap())
+        .await;
     assert_eq!(fac_text.matches("BEGIN:VEVENT").count(), 2);
 
     // Another member sees no calendar address of mine.

@@ -141,15 +141,7 @@ async fn graphiql_opens_with_example_tabs_that_run_against_the_demo() {
     let app = spawn_app().await;
     demo::seed(&app.state).await.unwrap();
 
-    let page = app
-        .client
-        .get(format!("{}/graphiql", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.get_text("/graphiql").await;
     assert!(page.contains("defaultTabs"));
     assert!(page.contains("mutation SignIn"));
     assert!(page.contains("https://unpkg.com/graphiql@3.9.0/graphiql.min.js"));

@@ -283,6 +283,23 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
+    /// GETs a path of this server (or an absolute URL) and returns the body as text.
+    pub async fn get_text(&self, path: &str) -> String {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.address)
+        };
+        self.client
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// POSTs a GraphQL operation (JSON in, JSON out), optionally with a bearer token.
     pub async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
         let mut request = self

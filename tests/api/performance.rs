@@ -220,15 +220,7 @@ async fn metrics_count_operations_errors_statements_and_subscriptions() {
         clinic.as_str()
     );
 
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.get_text("/metrics").await;
     assert!(
         text.lines().any(|l| l == "voimavara_subscriptions_open 1"),
         "{text}"
@@ -268,15 +260,7 @@ async fn operations_beyond_the_concurrency_limit_wait_their_turn() {
     let batch: Value = batch.unwrap().json().await.unwrap();
     assert_eq!(batch[1]["data"]["me"]["email"], "admin@vuoro.fi", "{batch}");
 
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.get_text("/metrics").await;
     assert!(
         text.contains(r#"voimavara_graphql_operations{state="running"} 0"#),
         "{text}"
