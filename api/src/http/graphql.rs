@@ -90,7 +90,11 @@ pub async fn post(
                 let (_, body) = run(&req, &http, request, false).await;
                 bodies.push(body);
             }
-            respond(StatusCode::OK, response_type, Value::Array(bodies))
+            respond(
+                StatusCode::OK,
+                response_type,
+                format!("[{}]", bodies.join(",")),
+            )
         }
     }
 }
@@ -153,7 +157,7 @@ async fn execute_one(
 
 /// With the new media type a request that never executed (unparsable,
 /// invalid, over a limit) is a 400; the legacy type always answers 200.
-fn finish(info: &RequestInfo, response_type: ResponseType, body: Value) -> HttpResponse {
+fn finish(info: &RequestInfo, response_type: ResponseType, body: String) -> HttpResponse {
     let status = match response_type {
         ResponseType::GraphqlResponse if !info.executed() => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
@@ -168,7 +172,7 @@ async fn run(
     http: &HttpState,
     request: Request,
     read_only: bool,
-) -> (RequestInfo, Value) {
+) -> (RequestInfo, String) {
     let info = RequestInfo::new(request.operation_name.clone(), read_only);
     let client = req
         .peer_addr()
@@ -238,14 +242,23 @@ async fn run(
     (info, body)
 }
 
-fn response_body(response: Response, executed: bool) -> Value {
-    let mut body = serde_json::to_value(&response).unwrap_or_else(
-        |_| json!({"errors": [{"message": "internal error", "extensions": {"code": "INTERNAL"}}]}),
-    );
-    if !executed && let Value::Object(map) = &mut body {
-        map.remove("data");
-    }
-    body
+/// The response as JSON text, serialised once; a request that never executed
+/// has no `data` entry.
+fn response_body(response: Response, executed: bool) -> String {
+    let body = if executed {
+        serde_json::to_string(&response)
+    } else {
+        serde_json::to_value(&response).and_then(|mut body| {
+            if let Value::Object(map) = &mut body {
+                map.remove("data");
+            }
+            serde_json::to_string(&body)
+        })
+    };
+    body.unwrap_or_else(|_| {
+        json!({"errors": [{"message": "internal error", "extensions": {"code": "INTERNAL"}}]})
+            .to_string()
+    })
 }
 
 fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
@@ -254,16 +267,20 @@ fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
         .and_then(|value| value.to_str().ok())
 }
 
-fn respond(status: StatusCode, response_type: ResponseType, body: Value) -> HttpResponse {
+fn respond(status: StatusCode, response_type: ResponseType, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, response_type.content_type()))
-        .body(body.to_string())
+        .body(body)
 }
 
 /// A request refused before execution, as a GraphQL error body.
 fn refusal(status: StatusCode, response_type: ResponseType, message: &str) -> HttpResponse {
     let error: ServerError = to_server_error(&AppError::bad_input(message));
-    respond(status, response_type, json!({ "errors": [error] }))
+    respond(
+        status,
+        response_type,
+        json!({ "errors": [error] }).to_string(),
+    )
 }
 
 fn not_acceptable() -> HttpResponse {
