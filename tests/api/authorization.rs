@@ -652,18 +652,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     let archivable_course = new_course("Archivable").await;
     // Mentoring: the member, the target and the admin mentor LinkedIn; three
     // more learners propose the member as their mentor.
-    let skills = app
-        .gql("{ skills { id key } }", json!({}), admin.token())
-        .await;
-    let linkedin = skills["data"]["skills"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["key"] == "linkedin")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let linkedin = app.skill_id(&admin, "linkedin").await;
     for who in [&member, &mentor, &target, &admin] {
         app.gql(
             "mutation($id: ID!) { setMySkill(input: {skillId: $id, level: 5}) { id } }",

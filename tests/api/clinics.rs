@@ -551,16 +551,7 @@ async fn attendance_is_marked_by_the_facilitator_once_the_clinic_has_started() {
 async fn the_clinic_board_filters_by_time_skill_and_status_and_pages_by_start() {
     let app = spawn_app().await;
     let (admin, facilitator) = org(&app).await;
-    let skills = app
-        .gql("{ skills { id key } }", json!({}), admin.token())
-        .await;
-    let linkedin = skills["data"]["skills"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["key"] == "linkedin")
-        .unwrap()["id"]
-        .clone();
+    let linkedin = Value::String(app.skill_id(&admin, "linkedin").await);
     // Scheduled out of order: the board still lists by start time.
     let late = app
         .schedule_clinic(

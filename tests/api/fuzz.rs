@@ -26,21 +26,6 @@ const CODES: [&str; 7] = [
     "QUERY_TOO_COMPLEX",
 ];
 
-const KINDS: [Kind; 12] = [
-    Kind::User,
-    Kind::Organisation,
-    Kind::Invitation,
-    Kind::Skill,
-    Kind::Clinic,
-    Kind::ClinicRegistration,
-    Kind::Course,
-    Kind::Lesson,
-    Kind::Enrolment,
-    Kind::MentoringRequest,
-    Kind::Pairing,
-    Kind::Notification,
-];
-
 /// One mutation: its name, a document calling it with every argument as a
 /// variable, and the arguments' types.
 struct Mutation {
@@ -167,7 +152,7 @@ fn hostile_string(rng: &mut StdRng) -> String {
 }
 
 fn hostile_id(rng: &mut StdRng) -> Value {
-    let kind = KINDS[rng.random_range(0..KINDS.len())];
+    let kind = Kind::ALL[rng.random_range(0..Kind::ALL.len())];
     match rng.random_range(0..6) {
         0 => json!(encode(kind, rng.random_range(1..30)).0),
         1 => json!(encode(kind, rng.random_range(i64::MIN..0)).0),

@@ -300,6 +300,22 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The id of the skill with this key in `who`'s catalogue.
+    pub async fn skill_id(&self, who: &Session, key: &str) -> String {
+        let body = self
+            .gql("{ skills { id key } }", json!({}), who.token())
+            .await;
+        body["data"]["skills"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"))
+            .iter()
+            .find(|s| s["key"] == key)
+            .unwrap_or_else(|| panic!("no skill {key}: {body}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     /// POSTs a GraphQL operation (JSON in, JSON out), optionally with a bearer token.
     pub async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
         let mut request = self

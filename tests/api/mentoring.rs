@@ -16,21 +16,6 @@ const SUGGEST: &str = "query($id: ID!) { mentorSuggestions(requestId: $id, first
 pub(crate) const PROPOSE: &str = "mutation($r: ID!, $m: ID!) { proposePairing(input: {requestId: $r, mentorId: $m, goals: \"Post weekly\"}) { id status request { status } } }";
 pub(crate) const RESPOND: &str = "mutation($id: ID!, $yes: Boolean!) { respondToPairing(pairingId: $id, accept: $yes) { id status request { status } } }";
 
-pub(crate) async fn skill(app: &TestApp, who: &Session, key: &str) -> String {
-    let body = app
-        .gql("{ skills { id key } }", json!({}), who.token())
-        .await;
-    body["data"]["skills"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["key"] == key)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 pub(crate) async fn mentor(app: &TestApp, who: &Session, skill_id: &str, level: i32, max: i32) {
     app.gql(
         SET_SKILL,
@@ -42,6 +27,26 @@ pub(crate) async fn mentor(app: &TestApp, who: &Session, skill_id: &str, level: 
         .gql(PROFILE, json!({"max": max, "on": true}), who.token())
         .await;
     assert!(body.get("errors").is_none(), "{body}");
+}
+
+/// `learner` asks for help with one skill and proposes `guide`: the pairing's id.
+pub(crate) async fn proposal(
+    app: &TestApp,
+    learner: &Session,
+    guide: &Session,
+    skill_id: &str,
+) -> Value {
+    let req = request(app, learner, &[skill_id]).await;
+    let proposed = app
+        .gql(
+            PROPOSE,
+            json!({"r": req, "m": guide.user_id}),
+            learner.token(),
+        )
+        .await;
+    let pairing = proposed["data"]["proposePairing"]["id"].clone();
+    assert!(pairing.is_string(), "{proposed}");
+    pairing
 }
 
 pub(crate) async fn request(app: &TestApp, learner: &Session, skills: &[&str]) -> String {
@@ -69,8 +74,8 @@ async fn suggestions_are_ranked_explained_and_exclude_who_they_must() {
     let admin = app.sign_up("Org", "a@example.fi").await;
     let outsider = app.sign_up("Other", "o@example.fi").await;
     let p = app.bulk_members(&admin, 6).await;
-    let linkedin = skill(&app, &admin, "linkedin").await;
-    let tiktok = skill(&app, &admin, "tiktok").await;
+    let linkedin = app.skill_id(&admin, "linkedin").await;
+    let tiktok = app.skill_id(&admin, "tiktok").await;
     let learner = &p[0];
     app.gql(
         SET_SKILL,
@@ -97,7 +102,7 @@ async fn suggestions_are_ranked_explained_and_exclude_who_they_must() {
     app.gql(PROFILE, json!({"max": 2, "on": true}), p[5].token())
         .await; // too weak
     mentor(&app, learner, &tiktok, 3, 1).await; // the learner is never their own mentor
-    let foreign_linkedin = skill(&app, &outsider, "linkedin").await;
+    let foreign_linkedin = app.skill_id(&outsider, "linkedin").await;
     mentor(&app, &outsider, &foreign_linkedin, 5, 3).await; // another organisation
 
     let req = request(&app, learner, &[&linkedin, &tiktok]).await;
@@ -206,7 +211,7 @@ async fn a_pairing_moves_only_along_its_state_machine() {
     let admin = app.sign_up("Org", "a@example.fi").await;
     let p = app.bulk_members(&admin, 3).await;
     let (learner, guide, stranger) = (&p[0], &p[1], &p[2]);
-    let linkedin = skill(&app, &admin, "linkedin").await;
+    let linkedin = app.skill_id(&admin, "linkedin").await;
     mentor(&app, guide, &linkedin, 5, 1).await;
     let req = request(&app, learner, &[&linkedin]).await;
 
@@ -366,7 +371,7 @@ async fn two_accepts_racing_for_the_last_place_give_one_active_pairing() {
     let app = spawn_app().await;
     let admin = app.sign_up("Org", "a@example.fi").await;
     let p = app.bulk_members(&admin, 9).await;
-    let linkedin = skill(&app, &admin, "linkedin").await;
+    let linkedin = app.skill_id(&admin, "linkedin").await;
     let guide = &p[0];
     mentor(&app, guide, &linkedin, 5, 1).await;
     let mut proposals = Vec::new();
@@ -412,17 +417,9 @@ async fn answers_racing_on_one_proposal_give_one_answer_and_one_notice() {
     let admin = app.sign_up("Org", "a@example.fi").await;
     let p = app.bulk_members(&admin, 2).await;
     let (learner, guide) = (&p[0], &p[1]);
-    let linkedin = skill(&app, &admin, "linkedin").await;
+    let linkedin = app.skill_id(&admin, "linkedin").await;
     mentor(&app, guide, &linkedin, 5, 3).await;
-    let req = request(&app, learner, &[&linkedin]).await;
-    let proposed = app
-        .gql(
-            PROPOSE,
-            json!({"r": req, "m": guide.user_id}),
-            learner.token(),
-        )
-        .await;
-    let pairing = proposed["data"]["proposePairing"]["id"].clone();
+    let pairing = proposal(&app, learner, guide, &linkedin).await;
     // Accepts and declines of the same proposal, all at once.
     let answers = futures_util::future::join_all((0..8).map(|i| {
         app.gql(
@@ -465,17 +462,9 @@ async fn feedback_stays_hidden_until_both_have_spoken_and_private_notes_stay_pri
     let admin = app.sign_up("Org", "a@example.fi").await;
     let p = app.bulk_members(&admin, 2).await;
     let (learner, guide) = (&p[0], &p[1]);
-    let linkedin = skill(&app, &admin, "linkedin").await;
+    let linkedin = app.skill_id(&admin, "linkedin").await;
     mentor(&app, guide, &linkedin, 5, 1).await;
-    let req = request(&app, learner, &[&linkedin]).await;
-    let proposed = app
-        .gql(
-            PROPOSE,
-            json!({"r": req, "m": guide.user_id}),
-            learner.token(),
-        )
-        .await;
-    let pairing = proposed["data"]["proposePairing"]["id"].clone();
+    let pairing = proposal(&app, learner, guide, &linkedin).await;
     const FEEDBACK: &str = "mutation($id: ID!, $r: Int!) { leaveFeedback(pairingId: $id, input: {rating: $r, comment: \"Thanks\"}) { rating } }";
     const SEE: &str = "query($id: ID!) { node(id: $id) { ... on Pairing { feedback { rating author { id } } sessions { notes privateNote } } } }";
     const LOG: &str = "mutation($id: ID!) { logMentoringSession(pairingId: $id, input: {heldAt: \"2026-11-27T10:00:00Z\", minutes: 45, notes: \"Hooks\", privateNote: \"Needs confidence\"}) { minutes privateNote } }";
@@ -530,17 +519,9 @@ async fn one_sided_feedback_shows_fourteen_days_after_the_pairing_ended() {
     let admin = app.sign_up("Org", "a@example.fi").await;
     let p = app.bulk_members(&admin, 2).await;
     let (learner, guide) = (&p[0], &p[1]);
-    let linkedin = skill(&app, &admin, "linkedin").await;
+    let linkedin = app.skill_id(&admin, "linkedin").await;
     mentor(&app, guide, &linkedin, 5, 1).await;
-    let req = request(&app, learner, &[&linkedin]).await;
-    let proposed = app
-        .gql(
-            PROPOSE,
-            json!({"r": req, "m": guide.user_id}),
-            learner.token(),
-        )
-        .await;
-    let pairing = proposed["data"]["proposePairing"]["id"].clone();
+    let pairing = proposal(&app, learner, guide, &linkedin).await;
     app.gql(RESPOND, json!({"id": pairing, "yes": true}), guide.token())
         .await;
     app.gql(
@@ -587,8 +568,8 @@ async fn auto_match_proposes_the_best_total_within_capacities() {
     let app = spawn_app().await;
     let admin = app.sign_up("Org", "a@example.fi").await;
     let p = app.bulk_members(&admin, 5).await;
-    let linkedin = skill(&app, &admin, "linkedin").await;
-    let tiktok = skill(&app, &admin, "tiktok").await;
+    let linkedin = app.skill_id(&admin, "linkedin").await;
+    let tiktok = app.skill_id(&admin, "tiktok").await;
     // Mentor A knows both well, mentor B only LinkedIn; one place each.
     mentor(&app, &p[0], &linkedin, 5, 1).await;
     app.gql(SET_SKILL, json!({"id": tiktok, "level": 5}), p[0].token())
@@ -671,7 +652,7 @@ async fn the_skill_map_counts_open_requests_and_mentors() {
     let app = spawn_app().await;
     let admin = app.sign_up("Org", "a@example.fi").await;
     let p = app.bulk_members(&admin, 3).await;
-    let tiktok = skill(&app, &admin, "tiktok").await;
+    let tiktok = app.skill_id(&admin, "tiktok").await;
     mentor(&app, &p[0], &tiktok, 5, 2).await;
     app.gql(SET_SKILL, json!({"id": tiktok, "level": 4}), p[1].token())
         .await;

@@ -453,11 +453,11 @@ const PAIRINGS: &str = "{ myPairings { id status learner { displayName }
 
 #[tokio::test]
 async fn notification_subjects_and_pairing_details_load_in_batches() {
-    use crate::mentoring::{PROPOSE, RESPOND, mentor, request, skill};
+    use crate::mentoring::{RESPOND, mentor, proposal};
     let app = patient_app().await;
     let admin = app.sign_up("Erä Oy", "era@example.fi").await;
     let people = app.bulk_members(&admin, 12).await;
-    let linkedin = skill(&app, &admin, "linkedin").await;
+    let linkedin = app.skill_id(&admin, "linkedin").await;
     let (few, many) = (&people[0], &people[1]);
     mentor(&app, few, &linkedin, 5, 20).await;
     mentor(&app, many, &linkedin, 5, 20).await;
@@ -465,15 +465,7 @@ async fn notification_subjects_and_pairing_details_load_in_batches() {
     // with a logged session and feedback.
     for (guide, learners) in [(few, &people[2..4]), (many, &people[4..12])] {
         for learner in learners {
-            let req = request(&app, learner, &[&linkedin]).await;
-            let proposed = app
-                .gql(
-                    PROPOSE,
-                    json!({"r": req, "m": guide.user_id}),
-                    learner.token(),
-                )
-                .await;
-            let pairing = proposed["data"]["proposePairing"]["id"].clone();
+            let pairing = proposal(&app, learner, guide, &linkedin).await;
             app.gql(RESPOND, json!({"id": pairing, "yes": true}), guide.token())
                 .await;
             let logged = app

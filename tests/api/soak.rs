@@ -250,18 +250,7 @@ async fn thousands_of_interleaved_operations_lose_nothing() {
     let app = spawn_app().await;
     let admin = app.sign_up("Kestävä Oy", "kestava@example.fi").await;
     let people = app.bulk_members(&admin, 30).await;
-    let skills = app
-        .gql("{ skills { id key } }", json!({}), admin.token())
-        .await;
-    let linkedin = skills["data"]["skills"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["key"] == "linkedin")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let linkedin = app.skill_id(&admin, "linkedin").await;
     let (mentors, learners) = people.split_at(MENTORS);
     for mentor in mentors {
         app.gql(

@@ -25,7 +25,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 12] = [
+    /// Every kind of object with a global id.
+    pub const ALL: [Kind; 12] = [
         Kind::Notification,
         Kind::MentoringRequest,
         Kind::Pairing,
