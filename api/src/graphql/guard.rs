@@ -94,7 +94,7 @@ impl RequestInfo {
     }
 }
 
-/// Installs the guard on a schema.
+/// Installs the guard on a schema (the one subscriptions over WebSocket use).
 pub struct RequestGuard {
     pub limits: QueryLimits,
 }
@@ -136,7 +136,7 @@ impl Extension for GuardExtension {
             .run(ctx, query, variables)
             .await
             .map_err(coded_request_error)?;
-        check_parsed(&doc, &self.limits, ctx.data_opt::<RequestInfo>())?;
+        check_parsed(&doc, &self.limits)?;
         Ok(doc)
     }
 
@@ -156,9 +156,6 @@ impl Extension for GuardExtension {
         operation_name: Option<&str>,
         next: NextExecute<'_>,
     ) -> Response {
-        if let Some(info) = ctx.data_opt::<RequestInfo>() {
-            info.mark_executed();
-        }
         let mut response = next.run(ctx, operation_name).await;
         response.errors = response
             .errors
@@ -200,17 +197,9 @@ fn check_request(request: &Request, limits: &QueryLimits) -> ServerResult<()> {
         .map_err(|e| to_server_error(&e))
 }
 
-/// The limits on a parsed document, and the operation it selects.
-fn check_parsed(
-    doc: &ExecutableDocument,
-    limits: &QueryLimits,
-    info: Option<&RequestInfo>,
-) -> ServerResult<()> {
-    super::limits::check_document(doc, limits).map_err(|e| to_server_error(&e))?;
-    if let Some(info) = info {
-        info.check_document(doc).map_err(|e| to_server_error(&e))?;
-    }
-    Ok(())
+/// The limits on a parsed document.
+fn check_parsed(doc: &ExecutableDocument, limits: &QueryLimits) -> ServerResult<()> {
+    super::limits::check_document(doc, limits).map_err(|e| to_server_error(&e))
 }
 
 /// The guard for a schema without it installed (GraphQL over HTTP): the same
@@ -232,7 +221,8 @@ pub async fn prepare(
             .map_err(coded_request_error)?;
     }
     let doc = request.parsed_query().map_err(coded_request_error)?;
-    check_parsed(doc, limits, Some(info))?;
+    check_parsed(doc, limits)?;
+    info.check_document(doc).map_err(|e| to_server_error(&e))?;
     Ok(request)
 }
 
