@@ -147,6 +147,10 @@ async fn readyz_reports_an_outage_and_the_recovery() {
     assert_eq!(ready().await, 200, "the recovery shows");
 }
 
+/// Enough sign-ups to keep the server busy when SIGTERM comes, few enough
+/// that a slow machine answers them all well within the request timeout.
+const SIGN_UPS_IN_FLIGHT: usize = 64;
+
 #[tokio::test]
 async fn sigterm_lets_every_accepted_request_finish() {
     let db = TestDb::create().await;
@@ -170,11 +174,20 @@ async fn sigterm_lets_every_accepted_request_finish() {
     })
     .await
     .unwrap();
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    // The server's error lines, shown if an answer is not what it should be.
+    let logged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = logged.clone();
+    let reader = tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.contains("ERROR") || line.contains("WARN") {
+                sink.lock().map(|mut kept| kept.push(line)).ok();
+            }
+        }
+    });
 
-    // 200 sign-ups, each hashing a password: slow enough to be in flight.
+    // Sign-ups, each hashing a password: slow enough to be in flight.
     let client = reqwest::Client::new();
-    let requests = (0..200).map(|i| {
+    let requests = (0..SIGN_UPS_IN_FLIGHT).map(|i| {
         let client = client.clone();
         let address = address.clone();
         tokio::spawn(async move {
@@ -214,7 +227,12 @@ async fn sigterm_lets_every_accepted_request_finish() {
         .await
         .expect("the server stopped")
         .unwrap();
-    assert!(exit.success(), "{exit:?}");
+    reader.await.ok();
+    let logged = logged
+        .lock()
+        .map(|kept| kept.join("\n"))
+        .unwrap_or_default();
+    assert!(exit.success(), "{exit:?}\n{logged}");
 
     // A request the server took on was answered in full; one it never took
     // on (still in the listen queue when it stopped accepting) left nothing
@@ -231,9 +249,12 @@ async fn sigterm_lets_every_accepted_request_finish() {
     for (organisation, answer) in &answers {
         match answer {
             Some((status, body)) => {
-                assert_eq!(status.as_u16(), 200, "{body:?}");
+                assert_eq!(status.as_u16(), 200, "{body:?}\n{logged}");
                 let body = body.as_ref().expect("a whole JSON answer");
-                assert!(body["data"]["signUp"]["accessToken"].is_string(), "{body}");
+                assert!(
+                    body["data"]["signUp"]["accessToken"].is_string(),
+                    "{body}\n{logged}"
+                );
                 assert!(
                     created.contains(organisation),
                     "{organisation} answered but not saved"
