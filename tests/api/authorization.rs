@@ -14,6 +14,7 @@ use std::pin::Pin;
 use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, Session, TestApp, error_code, spawn_app};
+use crate::mentoring;
 
 /// Who calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -663,33 +664,10 @@ async fn fixture(app: &TestApp) -> Fixture {
         app.gql("mutation { upsertMentorProfile(input: {maxMentees: 5, acceptingMentees: true}) { maxMentees } }", json!({}), who.token())
             .await;
     }
-    const REQUEST: &str =
-        "mutation($id: ID!) { requestMentoring(input: {skillIds: [$id]}) { id } }";
-    const PROPOSE: &str = "mutation($r: ID!, $m: ID!) { proposePairing(input: {requestId: $r, mentorId: $m}) { id } }";
-    let member_request = app
-        .gql(REQUEST, json!({"id": linkedin}), member.token())
-        .await["data"]["requestMentoring"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let member_request = mentoring::request(app, &member, &[&linkedin]).await;
     let mut mentored = Vec::new();
     for learner in app.bulk_members(&admin, 3).await {
-        let request = app
-            .gql(REQUEST, json!({"id": linkedin}), learner.token())
-            .await;
-        let proposed = app
-            .gql(
-                PROPOSE,
-                json!({"r": request["data"]["requestMentoring"]["id"], "m": mentor.user_id}),
-                learner.token(),
-            )
-            .await;
-        mentored.push(
-            proposed["data"]["proposePairing"]["id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
+        mentored.push(mentoring::proposal(app, &learner, &mentor, &linkedin).await);
     }
     for pairing in &mentored[1..] {
         app.gql(

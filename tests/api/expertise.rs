@@ -11,23 +11,6 @@ const SET_SKILL: &str =
 const GOALS: &str =
     "mutation($ids: [ID!]!) { setMyLearningGoals(skillIds: $ids) { learningGoals { key } } }";
 
-async fn skill_ids(app: &TestApp, who: &Session) -> std::collections::HashMap<String, String> {
-    let body = app
-        .gql("{ skills { id key } }", json!({}), who.token())
-        .await;
-    body["data"]["skills"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{body}"))
-        .iter()
-        .map(|s| {
-            (
-                s["key"].as_str().unwrap().to_owned(),
-                s["id"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn the_catalogue_ships_platforms_and_competencies() {
     let app = spawn_app().await;
@@ -81,7 +64,7 @@ async fn the_catalogue_ships_platforms_and_competencies() {
 async fn members_assess_themselves_and_set_learning_goals() {
     let app = spawn_app().await;
     let admin = app.sign_up("Org", "a@example.fi").await;
-    let ids = skill_ids(&app, &admin).await;
+    let ids = app.skill_ids(&admin).await;
 
     let body = app
         .gql(
@@ -186,13 +169,9 @@ async fn organisation_skills_stay_inside_their_organisation() {
         .await;
     assert_eq!(catalogue_clash["errors"][0]["extensions"]["field"], "key");
 
+    assert!(app.skill_ids(&member).await.contains_key("intranet-posts"));
     assert!(
-        skill_ids(&app, &member)
-            .await
-            .contains_key("intranet-posts")
-    );
-    assert!(
-        !skill_ids(&app, &outsider)
+        !app.skill_ids(&outsider)
             .await
             .contains_key("intranet-posts")
     );
@@ -219,7 +198,7 @@ async fn organisation_skills_stay_inside_their_organisation() {
 async fn who_here_knows_linkedin_at_level_four_or_better() {
     let app = spawn_app().await;
     let admin = app.sign_up("Org", "a@example.fi").await;
-    let ids = skill_ids(&app, &admin).await;
+    let ids = app.skill_ids(&admin).await;
     let people = app.bulk_members(&admin, 3).await;
     for (person, level) in people.iter().zip([5, 4, 3]) {
         app.gql(
@@ -294,7 +273,7 @@ async fn make_mentor(app: &TestApp, user: &Session) {
 async fn the_skill_map_counts_supply_demand_and_hidden_experts() {
     let app = spawn_app().await;
     let admin = app.sign_up("Org", "a@example.fi").await;
-    let ids = skill_ids(&app, &admin).await;
+    let ids = app.skill_ids(&admin).await;
     let p = app.bulk_members(&admin, 6).await;
     // p0: LinkedIn 5 and TikTok 4, mentors.  p1: LinkedIn 4, does not mentor.
     // p2: TikTok 3 (not an expert), wants LinkedIn.  p3: wants LinkedIn and TikTok.

@@ -300,8 +300,8 @@ impl TestApp {
             .unwrap()
     }
 
-    /// The id of the skill with this key in `who`'s catalogue.
-    pub async fn skill_id(&self, who: &Session, key: &str) -> String {
+    /// The skills of `who`'s catalogue: key to id.
+    pub async fn skill_ids(&self, who: &Session) -> std::collections::HashMap<String, String> {
         let body = self
             .gql("{ skills { id key } }", json!({}), who.token())
             .await;
@@ -309,11 +309,20 @@ impl TestApp {
             .as_array()
             .unwrap_or_else(|| panic!("{body}"))
             .iter()
-            .find(|s| s["key"] == key)
-            .unwrap_or_else(|| panic!("no skill {key}: {body}"))["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+            .map(|s| {
+                (
+                    s["key"].as_str().unwrap().to_owned(),
+                    s["id"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    /// The id of the skill with this key in `who`'s catalogue.
+    pub async fn skill_id(&self, who: &Session, key: &str) -> String {
+        let mut ids = self.skill_ids(who).await;
+        ids.remove(key)
+            .unwrap_or_else(|| panic!("no skill {key} in {ids:?}"))
     }
 
     /// POSTs a GraphQL operation (JSON in, JSON out), optionally with a bearer token.

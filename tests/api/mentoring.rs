@@ -29,24 +29,35 @@ pub(crate) async fn mentor(app: &TestApp, who: &Session, skill_id: &str, level: 
     assert!(body.get("errors").is_none(), "{body}");
 }
 
+/// `learner` proposes `guide` for one of their requests: the pairing's id.
+pub(crate) async fn propose(
+    app: &TestApp,
+    learner: &Session,
+    request_id: &str,
+    guide: &Session,
+) -> String {
+    let proposed = app
+        .gql(
+            PROPOSE,
+            json!({"r": request_id, "m": guide.user_id}),
+            learner.token(),
+        )
+        .await;
+    proposed["data"]["proposePairing"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{proposed}"))
+        .to_owned()
+}
+
 /// `learner` asks for help with one skill and proposes `guide`: the pairing's id.
 pub(crate) async fn proposal(
     app: &TestApp,
     learner: &Session,
     guide: &Session,
     skill_id: &str,
-) -> Value {
+) -> String {
     let req = request(app, learner, &[skill_id]).await;
-    let proposed = app
-        .gql(
-            PROPOSE,
-            json!({"r": req, "m": guide.user_id}),
-            learner.token(),
-        )
-        .await;
-    let pairing = proposed["data"]["proposePairing"]["id"].clone();
-    assert!(pairing.is_string(), "{proposed}");
-    pairing
+    propose(app, learner, &req, guide).await
 }
 
 pub(crate) async fn request(app: &TestApp, learner: &Session, skills: &[&str]) -> String {
@@ -285,14 +296,7 @@ async fn a_pairing_moves_only_along_its_state_machine() {
     assert_eq!(error_code(&complete), Some("CONFLICT"));
 
     // A second round runs to completion and closes the request.
-    let second = app
-        .gql(
-            PROPOSE,
-            json!({"r": req, "m": guide.user_id}),
-            learner.token(),
-        )
-        .await;
-    let second_id = second["data"]["proposePairing"]["id"].clone();
+    let second_id = propose(&app, learner, &req, guide).await;
     let mentor_cancel = app
         .gql(
             "mutation($id: ID!) { cancelPairing(id: $id) { status } }",
@@ -376,15 +380,7 @@ async fn two_accepts_racing_for_the_last_place_give_one_active_pairing() {
     mentor(&app, guide, &linkedin, 5, 1).await;
     let mut proposals = Vec::new();
     for learner in &p[1..] {
-        let req = request(&app, learner, &[&linkedin]).await;
-        let body = app
-            .gql(
-                PROPOSE,
-                json!({"r": req, "m": guide.user_id}),
-                learner.token(),
-            )
-            .await;
-        proposals.push(body["data"]["proposePairing"]["id"].clone());
+        proposals.push(proposal(&app, learner, guide, &linkedin).await);
     }
     let answers = futures_util::future::join_all(
         proposals
