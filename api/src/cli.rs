@@ -129,17 +129,30 @@ async fn seed_bench(
         .map_err(|e| format!("seeding failed: {e}"))?;
     let elapsed = started.elapsed();
     let token = |user_id: i64| {
-        keys.issue(user_id, 0, "bench", now)
-            .map(|(token, _)| token)
+        let (conn, keys, random) = (&conn, &keys, &random);
+        async move {
+            crate::service::sessions::open_session(
+                conn,
+                keys,
+                user_id,
+                0,
+                &random.token(),
+                &random.token(),
+                now,
+            )
+            .await
             .map_err(|e| e.to_string())
+        }
     };
     let mut members = Vec::new();
     for &id in seeded.member_ids.iter().skip(size.mentors).take(tokens) {
-        members.push(serde_json::json!({"id": ids::encode(Kind::User, id).0, "token": token(id)?}));
+        members.push(
+            serde_json::json!({"id": ids::encode(Kind::User, id).0, "token": token(id).await?}),
+        );
     }
     let report = serde_json::json!({
         "organisationId": ids::encode(Kind::Organisation, seeded.organisation_id).0,
-        "admin": {"id": ids::encode(Kind::User, seeded.admin_id).0, "token": token(seeded.admin_id)?},
+        "admin": {"id": ids::encode(Kind::User, seeded.admin_id).0, "token": token(seeded.admin_id).await?},
         "password": crate::seed::bench::PASSWORD,
         "learners": members,
         "clinics": seeded.clinic_ids.iter().map(|&id| ids::encode(Kind::Clinic, id).0).collect::<Vec<_>>(),

@@ -52,7 +52,8 @@ pub enum LogFormat {
 #[derive(Args, Clone, Debug)]
 pub struct DatabaseSettings {
     /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST:PORT/DB`.
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    /// (Its value in the environment is never printed: it may hold a password.)
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
     pub database_url: String,
 
     /// Largest number of pooled database connections.
@@ -116,6 +117,44 @@ impl Default for QueryLimits {
             max_batch: 5,
             request_timeout_ms: 15_000,
             persisted_queries: 1000,
+        }
+    }
+}
+
+/// Bounds on WebSocket connections (`/graphql/ws`).
+#[derive(Args, Clone, Debug)]
+pub struct SocketLimits {
+    /// How long a new connection may take to send `connection_init`, in
+    /// milliseconds; then it is closed with 4408.
+    #[arg(long, env = "VOIMAVARA_WS_INIT_TIMEOUT_MS", default_value_t = 10_000)]
+    pub ws_init_timeout_ms: u64,
+    /// How often the server pings each connection, in milliseconds.
+    #[arg(long, env = "VOIMAVARA_WS_PING_INTERVAL_MS", default_value_t = 30_000)]
+    pub ws_ping_interval_ms: u64,
+    /// A connection silent this long (no message, no pong), in milliseconds,
+    /// is closed (1001).
+    #[arg(long, env = "VOIMAVARA_WS_IDLE_TIMEOUT_MS", default_value_t = 90_000)]
+    pub ws_idle_timeout_ms: u64,
+    /// Most operations running at once on one connection.
+    #[arg(long, env = "VOIMAVARA_WS_MAX_SUBSCRIPTIONS", default_value_t = 100)]
+    pub ws_max_subscriptions: usize,
+    /// Most open connections of one account on one server.
+    #[arg(
+        long,
+        env = "VOIMAVARA_WS_MAX_CONNECTIONS_PER_ACCOUNT",
+        default_value_t = 20
+    )]
+    pub ws_max_connections_per_account: usize,
+}
+
+impl Default for SocketLimits {
+    fn default() -> Self {
+        Self {
+            ws_init_timeout_ms: 10_000,
+            ws_ping_interval_ms: 30_000,
+            ws_idle_timeout_ms: 90_000,
+            ws_max_subscriptions: 100,
+            ws_max_connections_per_account: 20,
         }
     }
 }
@@ -187,8 +226,36 @@ pub struct Settings {
     #[arg(long, env = "VOIMAVARA_MAX_CONCURRENT_OPERATIONS")]
     pub max_concurrent_operations: Option<usize>,
 
+    /// Reverse proxies whose `X-Forwarded-For` is believed, comma-separated
+    /// CIDR blocks or addresses (e.g. `10.0.0.0/8,::1`). Rate limits count by
+    /// the right-most forwarded address that is not one of them.
+    #[arg(
+        long,
+        env = "VOIMAVARA_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = crate::http::client::parse_trusted
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// A bearer token `/metrics` asks for (`Authorization: Bearer <token>`);
+    /// without it `/metrics` is open.
+    #[arg(long, env = "VOIMAVARA_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<Secret>,
+
+    /// Longest time a client may take to send a request body, in milliseconds.
+    #[arg(long, env = "VOIMAVARA_BODY_TIMEOUT_MS", default_value_t = 10_000)]
+    pub body_timeout_ms: u64,
+
+    /// How often expired sign-in attempts, refresh tokens and invitations
+    /// are deleted, in seconds.
+    #[arg(long, env = "VOIMAVARA_PRUNE_INTERVAL_S", default_value_t = 600)]
+    pub prune_interval_s: u64,
+
     #[command(flatten)]
     pub limits: QueryLimits,
+
+    #[command(flatten)]
+    pub sockets: SocketLimits,
 }
 
 impl Settings {
@@ -211,7 +278,12 @@ impl Settings {
             graphiql_assets: None,
             workers: None,
             max_concurrent_operations: None,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
+            body_timeout_ms: 10_000,
+            prune_interval_s: 600,
             limits: QueryLimits::default(),
+            sockets: SocketLimits::default(),
         }
     }
 }

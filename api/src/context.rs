@@ -28,7 +28,7 @@ pub struct AppState {
     /// Prometheus metrics, and the statement counter.
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Recently read accounts, so authentication need not read them again.
-    pub accounts: crate::auth::cache::AccountCache,
+    pub accounts: Arc<crate::auth::cache::AccountCache>,
     /// The turn to write, on SQLite (see [`crate::db::WriteTxn`]).
     pub writer: Arc<tokio::sync::Mutex<()>>,
 }

@@ -6,29 +6,69 @@
 //! they travel through `NOTIFY`, and every instance's listener (this one
 //! included) hands them to its own subscribers, so a subscriber on one
 //! instance hears about a change made through another.
+//!
+//! Each organisation has a channel of its own: a burst of events in one
+//! organisation can make only that organisation's slow subscribers fall
+//! behind, never another's.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
+use crate::auth::cache::AccountCache;
+
 /// The PostgreSQL channel events travel on.
 pub const CHANNEL: &str = "voimavara_events";
 /// Events a subscriber may fall behind by before it is dropped.
 pub const BUFFER: usize = 256;
 
-/// Something subscribers may want to hear about. Small on purpose: an id to reload.
+/// Something subscribers may want to hear about. Small on purpose: ids to
+/// reload, and the organisation whose channel carries it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "k")]
 pub enum Event {
     /// A notification row was written for a member.
     #[serde(rename = "n")]
-    Notification { user: i64, id: i64 },
+    Notification {
+        #[serde(rename = "o")]
+        org: i64,
+        #[serde(rename = "u")]
+        user: i64,
+        id: i64,
+    },
     /// The seats of a pool (a clinic or course) changed.
     #[serde(rename = "s")]
-    Seats { pool: i64 },
+    Seats {
+        #[serde(rename = "o")]
+        org: i64,
+        #[serde(rename = "p")]
+        pool: i64,
+    },
+    /// A member's sessions, role or status changed: whatever they have open
+    /// must be authorised again, and cached copies of their account forgotten.
+    #[serde(rename = "a")]
+    Account {
+        #[serde(rename = "o")]
+        org: i64,
+        #[serde(rename = "u")]
+        user: i64,
+    },
+}
+
+impl Event {
+    /// The organisation the event belongs to.
+    pub fn organisation(&self) -> i64 {
+        match *self {
+            Event::Notification { org, .. }
+            | Event::Seats { org, .. }
+            | Event::Account { org, .. } => org,
+        }
+    }
 }
 
 tokio::task_local! {
@@ -57,33 +97,73 @@ pub async fn scope<F: std::future::Future>(work: F) -> F::Output {
     PENDING.scope(RefCell::new(Vec::new()), work).await
 }
 
+/// This process's subscribers, one channel per organisation.
+#[derive(Debug)]
+struct Hub {
+    channels: Mutex<HashMap<i64, broadcast::Sender<Event>>>,
+    accounts: Arc<AccountCache>,
+}
+
+impl Hub {
+    /// Hands an event to this process: forgets cached accounts when one
+    /// changed, then tells the organisation's subscribers.
+    fn deliver(&self, event: Event) {
+        if matches!(event, Event::Account { .. }) {
+            self.accounts.invalidate();
+        }
+        let Ok(channels) = self.channels.lock() else {
+            return;
+        };
+        if let Some(sender) = channels.get(&event.organisation()) {
+            let _ = sender.send(event);
+        }
+    }
+
+    fn subscribe(&self, organisation: i64) -> broadcast::Receiver<Event> {
+        let mut channels = match self.channels.lock() {
+            Ok(channels) => channels,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        // Organisations nobody listens to any more give their channel up.
+        channels.retain(|_, sender| sender.receiver_count() > 0);
+        channels
+            .entry(organisation)
+            .or_insert_with(|| broadcast::channel(BUFFER).0)
+            .subscribe()
+    }
+}
+
 /// This process's event hub.
 #[derive(Debug, Clone)]
 pub struct Bus {
-    local: broadcast::Sender<Event>,
+    hub: Arc<Hub>,
     postgres: Option<DatabaseConnection>,
 }
 
 impl Bus {
     /// A hub for `db`: in-process on SQLite, through NOTIFY on PostgreSQL.
-    pub fn new(db: &DatabaseConnection) -> Self {
-        let (local, _) = broadcast::channel(BUFFER);
+    /// Account events also clear `accounts`, on every instance.
+    pub fn new(db: &DatabaseConnection, accounts: Arc<AccountCache>) -> Self {
         let postgres = (db.get_database_backend() == DbBackend::Postgres).then(|| db.clone());
-        Self { local, postgres }
+        Self {
+            hub: Arc::new(Hub {
+                channels: Mutex::new(HashMap::new()),
+                accounts,
+            }),
+            postgres,
+        }
     }
 
-    /// A receiver of every event from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
-        self.local.subscribe()
+    /// A receiver of every event of one organisation from now on.
+    pub fn subscribe(&self, organisation: i64) -> broadcast::Receiver<Event> {
+        self.hub.subscribe(organisation)
     }
 
     /// Publishes committed events.
     pub async fn publish(&self, events: Vec<Event>) {
         for event in events {
             match &self.postgres {
-                None => {
-                    let _ = self.local.send(event);
-                }
+                None => self.hub.deliver(event),
                 Some(db) => {
                     let payload = serde_json::to_string(&event).unwrap_or_default();
                     let sent = db
@@ -95,6 +175,8 @@ impl Bus {
                         .await;
                     if let Err(err) = sent {
                         tracing::warn!(error = %err, "could not publish an event");
+                        // This instance at least hears of it.
+                        self.hub.deliver(event);
                     }
                 }
             }
@@ -104,12 +186,13 @@ impl Bus {
     /// On PostgreSQL, listens for every instance's events and hands them to
     /// local subscribers, reconnecting by itself when the connection drops.
     /// The first `LISTEN` is in place before this returns, so nothing
-    /// committed after start-up is missed.
+    /// committed after start-up is missed. While the listener is away,
+    /// cached accounts are not trusted (an account event may have been missed).
     pub async fn start_listener(&self, url: String) {
         if self.postgres.is_none() {
             return;
         }
-        let local = self.local.clone();
+        let hub = self.hub.clone();
         let mut current = listen(&url).await;
         tokio::spawn(async move {
             loop {
@@ -123,12 +206,14 @@ impl Bus {
                         }
                     },
                 };
+                // Anything cached before this connection may be out of date.
+                hub.accounts.invalidate();
                 loop {
                     match listener.try_recv().await {
                         Ok(Some(notification)) => {
                             if let Ok(event) = serde_json::from_str::<Event>(notification.payload())
                             {
-                                let _ = local.send(event);
+                                hub.deliver(event);
                             }
                         }
                         // The connection was lost: start over with a new one.

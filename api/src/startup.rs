@@ -13,7 +13,6 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::context::{AppState, State};
 use crate::db;
-use crate::graphql::{build_http_schema, build_schema, persisted_queries};
 use crate::http::{self, HttpState};
 use crate::metrics::Metrics;
 use crate::random::Random;
@@ -96,7 +95,13 @@ impl Application {
             .trim_end_matches('/')
             .to_owned();
 
-        let events = crate::events::Bus::new(&conn);
+        let accounts = Arc::new(crate::auth::cache::AccountCache::new(
+            i64::try_from(settings.auth_cache_ms)
+                .ok()
+                .and_then(chrono::Duration::try_milliseconds)
+                .unwrap_or(chrono::Duration::MAX),
+        ));
+        let events = crate::events::Bus::new(&conn, accounts.clone());
         events
             .start_listener(settings.database.database_url.clone())
             .await;
@@ -109,26 +114,10 @@ impl Application {
             jwt,
             public_url,
             metrics,
-            accounts: crate::auth::cache::AccountCache::new(
-                i64::try_from(settings.auth_cache_ms)
-                    .ok()
-                    .and_then(chrono::Duration::try_milliseconds)
-                    .unwrap_or(chrono::Duration::MAX),
-            ),
+            accounts,
             writer: Arc::new(tokio::sync::Mutex::new(())),
         });
-        let http_state = HttpState {
-            schema: build_http_schema(state.clone()),
-            subscriptions: build_schema(state.clone()),
-            persisted: persisted_queries(&state),
-            state: state.clone(),
-            operations: Arc::new(tokio::sync::Semaphore::new(
-                settings
-                    .max_concurrent_operations
-                    .unwrap_or(settings.database.db_max_connections as usize)
-                    .clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
-            )),
-        };
+        let http_state = HttpState::new(state.clone());
         let cors_origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
             App::new()

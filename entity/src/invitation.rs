@@ -13,6 +13,9 @@ pub struct Model {
     pub email: String,
     pub role: Role,
     pub token_hash: String,
+    /// With the server's secret, gives the token (see the api crate's
+    /// `service::invitations`); the token itself is never stored.
+    pub token_nonce: Option<String>,
     pub invited_by: Option<i64>,
     pub accepted_user_id: Option<i64>,
     pub expires_at: DateTimeUtc,

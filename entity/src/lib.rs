@@ -3,6 +3,7 @@
 //! Entities are plain data: no GraphQL, no business rules. Enumerated columns
 //! are stored as text and surfaced as `DeriveActiveEnum` enums.
 
+pub mod automatch_lease;
 pub mod clinic;
 pub mod clinic_series;
 pub mod clinic_skill;
@@ -13,7 +14,6 @@ pub mod invitation;
 pub mod learning_goal;
 pub mod lesson;
 pub mod lesson_completion;
-pub mod login_attempt;
 pub mod mentor_profile;
 pub mod mentoring_request;
 pub mod mentoring_request_skill;
@@ -22,6 +22,7 @@ pub mod notification;
 pub mod organisation;
 pub mod outbox;
 pub mod pairing;
+pub mod rate_attempt;
 pub mod refresh_token;
 pub mod seat;
 pub mod seat_pool;

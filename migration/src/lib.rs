@@ -10,6 +10,7 @@ mod m20261128_000001_identity;
 mod m20261128_000002_skills;
 mod m20261128_000003_courses_and_clinics;
 mod m20261128_000004_mentoring_and_notifications;
+mod m20261206_000005_security;
 
 /// The ordered list of every migration.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_skills::Migration),
             Box::new(m20261128_000003_courses_and_clinics::Migration),
             Box::new(m20261128_000004_mentoring_and_notifications::Migration),
+            Box::new(m20261206_000005_security::Migration),
         ]
     }
 }

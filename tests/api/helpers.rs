@@ -500,10 +500,10 @@ impl TestApp {
             .insert(&self.state.db)
             .await
             .unwrap();
-            let (access_token, _) = self.state.jwt.issue(row.id, 0, "bulk", now).unwrap();
+            let (access_token, refresh_token) = self.open_session(row.id).await;
             sessions.push(Session {
                 access_token,
-                refresh_token: String::new(),
+                refresh_token,
                 user_id: voimavara_api::graphql::ids::encode(
                     voimavara_api::graphql::ids::Kind::User,
                     row.id,
@@ -512,6 +512,37 @@ impl TestApp {
             });
         }
         sessions
+    }
+}
+
+impl TestApp {
+    /// Signs a member in without their password (a new session, as the
+    /// server's own keys issue it): (access token, refresh token).
+    pub async fn open_session(&self, user_id: i64) -> (String, String) {
+        let version: i32 = {
+            use sea_orm::{EntityTrait, QuerySelect};
+            entity::user::Entity::find_by_id(user_id)
+                .select_only()
+                .column(entity::user::Column::TokenVersion)
+                .into_tuple()
+                .one(&self.state.db)
+                .await
+                .unwrap()
+                .expect("the member exists")
+        };
+        let refresh = uuid::Uuid::new_v4().simple().to_string();
+        let access = voimavara_api::service::sessions::open_session(
+            &self.state.db,
+            &self.state.jwt,
+            user_id,
+            version,
+            &uuid::Uuid::new_v4().simple().to_string(),
+            &refresh,
+            self.state.clock.now(),
+        )
+        .await
+        .unwrap();
+        (access, refresh)
     }
 }
 
@@ -526,9 +557,8 @@ pub struct WsClient {
 pub const EVENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl WsClient {
-    /// Connects and sends `connection_init` with `token` (if any).
-    pub async fn connect(app: &TestApp, token: Option<&str>) -> WsClient {
-        use futures_util::SinkExt;
+    /// Connects, asking for `graphql-transport-ws`, and sends nothing yet.
+    pub async fn open(app: &TestApp) -> WsClient {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
         let mut request = url.into_client_request().unwrap();
@@ -536,31 +566,51 @@ impl WsClient {
             "Sec-WebSocket-Protocol",
             "graphql-transport-ws".parse().unwrap(),
         );
-        let (mut stream, _) = tokio_tungstenite::connect_async(request)
+        let (stream, _) = tokio_tungstenite::connect_async(request)
             .await
             .expect("WebSocket connects");
+        WsClient { stream }
+    }
+
+    /// Connects and sends `connection_init` with `token` (if any).
+    pub async fn connect(app: &TestApp, token: Option<&str>) -> WsClient {
+        let mut client = Self::open(app).await;
         let payload = match token {
             Some(token) => json!({"authorization": format!("Bearer {token}")}),
             None => json!({}),
         };
-        let init = json!({"type": "connection_init", "payload": payload}).to_string();
-        stream
-            .send(tokio_tungstenite::tungstenite::Message::text(init))
-            .await
-            .unwrap();
-        WsClient { stream }
+        client
+            .send(json!({"type": "connection_init", "payload": payload}))
+            .await;
+        client
     }
 
-    /// Sends a `subscribe` message.
-    pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+    /// Sends one message.
+    pub async fn send(&mut self, message: Value) {
         use futures_util::SinkExt;
-        let message = json!({"id": id, "type": "subscribe", "payload": {"query": query, "variables": variables}});
         self.stream
             .send(tokio_tungstenite::tungstenite::Message::text(
                 message.to_string(),
             ))
             .await
             .unwrap();
+    }
+
+    /// Runs a query or mutation as operation `id` and returns its result (the
+    /// `next` payload), after checking that `complete` follows.
+    pub async fn request(&mut self, id: &str, query: &str, variables: Value) -> Value {
+        self.subscribe(id, query, variables).await;
+        let answer = self.next_for(id).await;
+        assert_eq!(answer["type"], "next", "{answer}");
+        let done = self.next_for(id).await;
+        assert_eq!(done["type"], "complete", "{done}");
+        answer["payload"].clone()
+    }
+
+    /// Sends a `subscribe` message.
+    pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        self.send(json!({"id": id, "type": "subscribe", "payload": {"query": query, "variables": variables}}))
+            .await;
     }
 
     /// The next message of subscription `id`, skipping others' messages.
@@ -594,5 +644,111 @@ impl WsClient {
                 Some(Err(_)) | None => return Err(1006),
             }
         }
+    }
+}
+
+/// A WebSocket client written by hand over TCP, for tests of what the server
+/// does to a client that stays silent: unlike a library client, it never
+/// answers a ping by itself.
+pub struct RawSocket {
+    stream: tokio::net::TcpStream,
+    buffer: Vec<u8>,
+}
+
+impl RawSocket {
+    /// Upgrades a TCP connection to `/graphql/ws` with `graphql-transport-ws`.
+    pub async fn connect(app: &TestApp) -> RawSocket {
+        use tokio::io::AsyncWriteExt;
+        let host = app.address.trim_start_matches("http://").to_owned();
+        let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+        let request = format!(
+            "GET /graphql/ws HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
+             Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut socket = RawSocket {
+            stream,
+            buffer: Vec::new(),
+        };
+        let end = loop {
+            if let Some(at) = socket.buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at + 4;
+            }
+            socket.fill().await;
+        };
+        let head: Vec<u8> = socket.buffer.drain(..end).collect();
+        assert!(
+            head.starts_with(b"HTTP/1.1 101"),
+            "{}",
+            String::from_utf8_lossy(&head)
+        );
+        socket
+    }
+
+    async fn fill(&mut self) {
+        use tokio::io::AsyncReadExt;
+        let mut chunk = [0u8; 4096];
+        let read = tokio::time::timeout(EVENT_TIMEOUT, self.stream.read(&mut chunk))
+            .await
+            .expect("a frame before the timeout")
+            .unwrap();
+        assert!(read > 0, "the server closed the TCP connection");
+        self.buffer.extend_from_slice(&chunk[..read]);
+    }
+
+    /// Sends a text frame (masked, as a client must).
+    pub async fn send_text(&mut self, text: &str) {
+        use tokio::io::AsyncWriteExt;
+        let payload = text.as_bytes();
+        let mask = [0x12u8, 0x34, 0x56, 0x78];
+        let mut frame = vec![0x81u8];
+        match payload.len() {
+            len @ 0..=125 => frame.push(0x80 | len as u8),
+            len @ 126..=65535 => {
+                frame.push(0x80 | 126);
+                frame.extend_from_slice(&(len as u16).to_be_bytes());
+            }
+            len => {
+                frame.push(0x80 | 127);
+                frame.extend_from_slice(&(len as u64).to_be_bytes());
+            }
+        }
+        frame.extend_from_slice(&mask);
+        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        self.stream.write_all(&frame).await.unwrap();
+    }
+
+    /// The next frame from the server: (opcode, payload).
+    pub async fn next_frame(&mut self) -> (u8, Vec<u8>) {
+        while self.buffer.len() < 2 {
+            self.fill().await;
+        }
+        let opcode = self.buffer[0] & 0x0f;
+        let (header, len) = match self.buffer[1] & 0x7f {
+            126 => {
+                while self.buffer.len() < 4 {
+                    self.fill().await;
+                }
+                (
+                    4,
+                    u16::from_be_bytes([self.buffer[2], self.buffer[3]]) as usize,
+                )
+            }
+            127 => {
+                while self.buffer.len() < 10 {
+                    self.fill().await;
+                }
+                let mut bytes = [0u8; 8];
+                bytes.copy_from_slice(&self.buffer[2..10]);
+                (10, u64::from_be_bytes(bytes) as usize)
+            }
+            len => (2, len as usize),
+        };
+        while self.buffer.len() < header + len {
+            self.fill().await;
+        }
+        let frame: Vec<u8> = self.buffer.drain(..header + len).collect();
+        (opcode, frame[header..].to_vec())
     }
 }

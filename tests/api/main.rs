@@ -22,5 +22,6 @@ mod query_limits;
 mod schema_file;
 mod sessions;
 mod soak;
+mod sockets;
 mod startup;
 mod subscriptions;

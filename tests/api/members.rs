@@ -191,7 +191,7 @@ const SET_ROLE: &str =
 const DEACTIVATE: &str = "mutation($id: ID!) { deactivateMember(userId: $id) { id active } }";
 
 #[tokio::test]
-async fn a_role_change_applies_to_the_very_next_request() {
+async fn a_role_change_ends_every_session_and_the_next_sign_in_has_the_new_role() {
     let app = spawn_app().await;
     let admin = app.sign_up("Org", "admin@example.fi").await;
     let member = app.add_member(&admin, "m@example.fi", "MEMBER").await;
@@ -212,12 +212,36 @@ async fn a_role_change_applies_to_the_very_next_request() {
         )
         .await;
     assert_eq!(promoted["data"]["setMemberRole"]["role"], "ADMIN");
-    // Same access token as before: the new role counts at once.
+    // The old access token and the old refresh token end with the old role.
+    let old = app.gql(ME, json!({}), member.token()).await;
+    assert_eq!(error_code(&old), Some("UNAUTHENTICATED"), "{old}");
+    let refreshed = app
+        .gql(
+            "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }",
+            json!({"t": member.refresh_token}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        error_code(&refreshed),
+        Some("UNAUTHENTICATED"),
+        "{refreshed}"
+    );
+
+    let signed_in = app
+        .gql(
+            "mutation { login(input: {email: \"m@example.fi\", password: \"correct horse battery staple\"}) { accessToken user { role } } }",
+            json!({}),
+            None,
+        )
+        .await;
+    assert_eq!(signed_in["data"]["login"]["user"]["role"], "ADMIN");
+    let token = signed_in["data"]["login"]["accessToken"].as_str().unwrap();
     let allowed = app
         .gql(
             INVITE,
             json!({"email": "x@example.fi", "role": "MEMBER"}),
-            member.token(),
+            Some(token),
         )
         .await;
     assert!(

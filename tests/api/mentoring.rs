@@ -541,11 +541,7 @@ async fn one_sided_feedback_shows_fourteen_days_after_the_pairing_ended() {
         "id",
     )
     .unwrap();
-    let (token, _) = app
-        .state
-        .jwt
-        .issue(id, 0, "later", app.state.clock.now())
-        .unwrap();
+    let (token, _) = app.open_session(id).await;
     let view = app
         .gql(
             "query($id: ID!) { node(id: $id) { ... on Pairing { feedback { rating } } } }",

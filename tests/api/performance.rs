@@ -29,12 +29,8 @@ async fn seeded(app: &TestApp) -> Seeded {
     .unwrap()
 }
 
-fn token(app: &TestApp, user_id: i64) -> String {
-    app.state
-        .jwt
-        .issue(user_id, 0, "test", app.state.clock.now())
-        .unwrap()
-        .0
+async fn token(app: &TestApp, user_id: i64) -> String {
+    app.open_session(user_id).await.0
 }
 
 /// A server whose batch loaders wait long enough for a whole page of a debug
@@ -101,7 +97,7 @@ async fn the_clinic_board_costs_the_same_few_statements_for_5_or_100_clinics() {
     let app = patient_app().await;
     let data = seeded(&app).await;
     // A member with registrations, some of them waitlisted.
-    let learner = token(&app, data.member_ids[70]);
+    let learner = token(&app, data.member_ids[70]).await;
 
     let (small, five) = measured(&app, BOARD, json!({"first": 5}), &learner).await;
     let (large, hundred) = measured(&app, BOARD, json!({"first": 100}), &learner).await;
@@ -135,7 +131,7 @@ const MEMBERS: &str = "query Members($first: Int!) { members(first: $first) { to
 async fn the_members_list_with_skills_costs_the_same_for_5_or_100_members() {
     let app = patient_app().await;
     let data = seeded(&app).await;
-    let admin = token(&app, data.admin_id);
+    let admin = token(&app, data.admin_id).await;
 
     let (_, five) = measured(&app, MEMBERS, json!({"first": 5}), &admin).await;
     let (large, hundred) = measured(&app, MEMBERS, json!({"first": 100}), &admin).await;
@@ -160,7 +156,7 @@ const SUGGESTIONS: &str = "query Suggest($request: ID!, $first: Int!) {
 async fn mentor_suggestions_cost_the_same_for_5_or_50_suggestions() {
     let app = patient_app().await;
     let data = seeded(&app).await;
-    let admin = token(&app, data.admin_id);
+    let admin = token(&app, data.admin_id).await;
     let request = encode(Kind::MentoringRequest, data.request_ids[0]).0;
 
     let (small, five) = measured(
@@ -389,14 +385,14 @@ async fn members_list_their_registrations_and_only_admins_see_others() {
         &app,
         MY_REGISTRATIONS,
         json!({"first": 2}),
-        &token(&app, member),
+        &token(&app, member).await,
     )
     .await;
     let (all, every) = measured(
         &app,
         MY_REGISTRATIONS,
         json!({"first": 100}),
-        &token(&app, member),
+        &token(&app, member).await,
     )
     .await;
     let list = &all["data"]["me"]["clinicRegistrations"];
@@ -429,7 +425,7 @@ async fn members_list_their_registrations_and_only_admins_see_others() {
         .gql(
             other_query,
             json!({"id": someone}),
-            Some(&token(&app, data.member_ids[71])),
+            Some(&token(&app, data.member_ids[71]).await),
         )
         .await;
     assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
@@ -437,7 +433,7 @@ async fn members_list_their_registrations_and_only_admins_see_others() {
         .gql(
             other_query,
             json!({"id": someone}),
-            Some(&token(&app, data.admin_id)),
+            Some(&token(&app, data.admin_id).await),
         )
         .await;
     assert_eq!(

@@ -237,7 +237,7 @@ async fn an_event_on_one_instance_reaches_a_subscriber_on_another() {
 }
 
 #[tokio::test]
-async fn a_subscription_ends_when_its_token_expires() {
+async fn a_subscription_ends_with_an_error_when_its_token_expires() {
     let app = spawn_app().await;
     let admin = app.sign_up("Org", "a@example.fi").await;
     // The token was issued at 09:00 and expires at 09:15; one second is left.
@@ -245,7 +245,9 @@ async fn a_subscription_ends_when_its_token_expires() {
     let mut client = acked(&app, &admin).await;
     client.subscribe("1", ADDED, json!({})).await;
     let ended = client.next().await.unwrap();
-    assert_eq!(ended, json!({"id": "1", "type": "complete"}));
+    assert_eq!(ended["id"], "1");
+    assert_eq!(ended["type"], "error", "{ended}");
+    assert_eq!(ended["payload"][0]["extensions"]["code"], "UNAUTHENTICATED");
 }
 
 #[tokio::test]

@@ -1,7 +1,11 @@
 //! Password hashing with argon2id at OWASP's parameters (19 MiB, t=2, p=1).
-//! Hashing is slow on purpose, so it runs on the blocking thread pool.
+//! Hashing is slow on purpose, so it runs on the blocking thread pool, and
+//! only as many hashes run at once as there are cores: a flood of sign-ups
+//! or password changes waits its turn instead of taking 19 MiB each at once.
 
 use std::sync::OnceLock;
+
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 
@@ -47,14 +51,26 @@ pub fn needs_rehash(stored: &str) -> bool {
         || params.p_cost() < wanted.p_cost()
 }
 
-/// Hashes a password off the async threads.
+/// A turn to hash: one per core.
+async fn turn() -> AppResult<SemaphorePermit<'static>> {
+    static TURNS: OnceLock<Semaphore> = OnceLock::new();
+    TURNS
+        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+        .acquire()
+        .await
+        .map_err(AppError::internal)
+}
+
+/// Hashes a password off the async threads, in turn.
 pub async fn hash(password: String) -> AppResult<String> {
+    let _turn = turn().await?;
     tokio::task::spawn_blocking(move || hash_blocking(&password)).await?
 }
 
 /// Verifies a password off the async threads. With no stored hash (unknown
 /// account) it checks against a dummy hash so the answer takes as long either way.
 pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool> {
+    let _turn = turn().await?;
     tokio::task::spawn_blocking(move || match stored {
         Some(stored) => verify_blocking(&password, &stored),
         None => {

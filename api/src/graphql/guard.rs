@@ -1,22 +1,15 @@
 //! The request guard: enforces the document limits, maps every error to one
 //! of API.md's codes (the only place that does), and records whether a
 //! request reached execution (the HTTP layer's status code depends on it).
-//! GraphQL over HTTP calls it around execution ([`prepare`], [`finish`]);
-//! subscriptions over WebSocket run it as an async-graphql extension.
+//! The pipeline calls it around execution ([`prepare`], [`finish`]) for
+//! every transport.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use async_graphql::extensions::apollo_persisted_queries::{CacheStorage, LruCacheStorage};
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
-    NextSubscribe, NextValidation,
-};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
-use async_graphql::{
-    Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
-};
-use futures_util::stream::{BoxStream, StreamExt};
+use async_graphql::{Request, Response, ServerError, ServerResult, Value};
 use sea_orm::DbErr;
 use sha2::{Digest, Sha256};
 
@@ -36,6 +29,7 @@ struct Info {
     read_only: bool,
     executed: AtomicBool,
     refused: AtomicBool,
+    subscription: AtomicBool,
     document_name: OnceLock<Option<String>>,
 }
 
@@ -63,6 +57,11 @@ impl RequestInfo {
         self.0.refused.load(Ordering::SeqCst)
     }
 
+    /// Whether the selected operation is a subscription.
+    pub fn is_subscription(&self) -> bool {
+        self.0.subscription.load(Ordering::SeqCst)
+    }
+
     /// The operation's name, if the request or its document gives one.
     pub fn operation(&self) -> Option<&str> {
         self.0
@@ -86,106 +85,14 @@ impl RequestInfo {
         let name = selected.and_then(|(name, _)| name.map(|n| n.to_string()));
         let _ = self.0.document_name.set(name);
         let mutation = selected.is_some_and(|(_, op)| op.node.ty == OperationType::Mutation);
+        let subscription =
+            selected.is_some_and(|(_, op)| op.node.ty == OperationType::Subscription);
+        self.0.subscription.store(subscription, Ordering::SeqCst);
         if self.0.read_only && mutation {
             self.0.refused.store(true, Ordering::SeqCst);
             return Err(AppError::bad_input("mutations must be sent with POST"));
         }
         Ok(())
-    }
-}
-
-/// Installs the guard on a schema (the one subscriptions over WebSocket use).
-pub struct RequestGuard {
-    pub limits: QueryLimits,
-}
-
-impl ExtensionFactory for RequestGuard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(GuardExtension {
-            limits: self.limits.clone(),
-        })
-    }
-}
-
-struct GuardExtension {
-    limits: QueryLimits,
-}
-
-#[async_trait::async_trait]
-impl Extension for GuardExtension {
-    /// Runs before anything parses the document, persisted-query lookup
-    /// included, so the length and token limits hold for every document.
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        check_request(&request, &self.limits)?;
-        next.run(ctx, request).await.map_err(coded_request_error)
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next
-            .run(ctx, query, variables)
-            .await
-            .map_err(coded_request_error)?;
-        check_parsed(&doc, &self.limits)?;
-        Ok(doc)
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx)
-            .await
-            .map_err(|errors| errors.into_iter().map(coded_request_error).collect())
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
-        response.errors = response
-            .errors
-            .into_iter()
-            .map(coded_execution_error)
-            .collect();
-        response
-    }
-
-    fn subscribe<'s>(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        stream: BoxStream<'s, Response>,
-        next: NextSubscribe<'_>,
-    ) -> BoxStream<'s, Response> {
-        // Counted as open for as long as the stream lives.
-        let open = ctx
-            .data_opt::<crate::context::State>()
-            .map(|state| state.metrics.subscription_opened());
-        next.run(ctx, stream)
-            .map(move |mut response| {
-                let _open = &open;
-                response.errors = response
-                    .errors
-                    .into_iter()
-                    .map(coded_execution_error)
-                    .collect();
-                response
-            })
-            .boxed()
     }
 }
 
@@ -202,10 +109,9 @@ fn check_parsed(doc: &ExecutableDocument, limits: &QueryLimits) -> ServerResult<
     super::limits::check_document(doc, limits).map_err(|e| to_server_error(&e))
 }
 
-/// The guard for a schema without it installed (GraphQL over HTTP): the same
-/// checks in the same order, with automatic persisted queries (Apollo's
-/// protocol, as async-graphql's extension implements it) in between, and the
-/// document parsed once. Errors come coded.
+/// The guard's checks before execution: the limits on the text, automatic
+/// persisted queries (Apollo's protocol, as async-graphql's extension
+/// implements it), the document parsed once and its limits. Errors come coded.
 pub async fn prepare(
     mut request: Request,
     limits: &QueryLimits,

@@ -8,10 +8,11 @@ pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod pagination;
+pub mod pipeline;
 pub mod query;
 pub mod scalars;
 pub mod schema;
 pub mod subscription;
 pub mod types;
 
-pub use schema::{AppSchema, build_http_schema, build_schema, persisted_queries, sdl};
+pub use schema::{AppSchema, build_schema, persisted_queries, sdl};

@@ -5,7 +5,6 @@ use std::num::NonZeroUsize;
 use async_graphql::extensions::apollo_persisted_queries::LruCacheStorage;
 use async_graphql::{Schema, SchemaBuilder};
 
-use super::guard::RequestGuard;
 use super::mutation::MutationRoot;
 use super::query::QueryRoot;
 use super::subscription::SubscriptionRoot;
@@ -22,25 +21,15 @@ fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     )
 }
 
-/// The schema for subscriptions over WebSocket, with the server's state,
-/// limits and mode; the request guard runs as an extension.
+/// The executable schema with the server's state, limits and mode. It has no
+/// extensions: the pipeline applies the guard before and after execution, and
+/// with no extension installed async-graphql resolves each field without
+/// wrapping it (about a sixth of a large page's CPU time).
 pub fn build_schema(state: State) -> AppSchema {
-    let limits = state.settings.limits.clone();
-    configured(&state)
-        .extension(RequestGuard { limits })
-        .data(state)
-        .finish()
-}
-
-/// The schema for GraphQL over HTTP: the same, without extensions. The HTTP
-/// layer applies the guard's checks and persisted queries itself, before and
-/// after execution; with no extension installed, async-graphql resolves each
-/// field without wrapping it (about a sixth of a large page's CPU time).
-pub fn build_http_schema(state: State) -> AppSchema {
     configured(&state).data(state).finish()
 }
 
-/// The persisted-query cache for HTTP, when turned on.
+/// The persisted-query cache, when turned on.
 pub fn persisted_queries(state: &State) -> Option<LruCacheStorage> {
     NonZeroUsize::new(state.settings.limits.persisted_queries)
         .map(|capacity| LruCacheStorage::new(capacity.get()))

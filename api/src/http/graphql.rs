@@ -10,11 +10,12 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use super::HttpState;
+use super::client;
 use super::negotiate::{ResponseType, is_json_content_type, negotiate};
-use crate::context::{ClientAddr, RequestAuth, bearer_token};
+use crate::context::bearer_token;
 use crate::error::AppError;
-use crate::graphql::guard::{self, RequestInfo, to_server_error};
-use crate::graphql::loaders::new_loader;
+use crate::graphql::guard::{RequestInfo, to_server_error};
+use crate::graphql::pipeline::{Caller, Outcome, Transport};
 
 /// `POST /graphql` with a JSON body: one operation or a small batch.
 pub async fn post(
@@ -48,20 +49,40 @@ pub async fn post(
     {
         return too_large();
     }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let Ok(chunk) = chunk else {
+    // A client that trickles its body holds a worker: it gets so long.
+    let deadline = std::time::Duration::from_millis(http.state.settings.body_timeout_ms);
+    let read = tokio::time::timeout(deadline, async {
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let Ok(chunk) = chunk else {
+                return Err(BodyError::Unreadable);
+            };
+            if body.len() + chunk.len() > limit {
+                return Err(BodyError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    })
+    .await;
+    let body = match read {
+        Ok(Ok(body)) => body,
+        Ok(Err(BodyError::TooLarge)) => return too_large(),
+        Ok(Err(BodyError::Unreadable)) => {
             return refusal(
                 StatusCode::BAD_REQUEST,
                 response_type,
                 "could not read the request body",
             );
-        };
-        if body.len() + chunk.len() > limit {
-            return too_large();
         }
-        body.extend_from_slice(&chunk);
-    }
+        Err(_) => {
+            return refusal(
+                StatusCode::REQUEST_TIMEOUT,
+                response_type,
+                "the request body did not arrive in time",
+            );
+        }
+    };
 
     let batch = match serde_json::from_slice::<BatchRequest>(&body) {
         Ok(batch) => batch,
@@ -87,7 +108,7 @@ pub async fn post(
             }
             let mut bodies = Vec::with_capacity(requests.len());
             for request in requests {
-                let (_, body) = run(&req, &http, request, false).await;
+                let (_, body) = run(&req, &http, request, Transport::HttpPost).await;
                 bodies.push(body);
             }
             respond(
@@ -97,6 +118,12 @@ pub async fn post(
             )
         }
     }
+}
+
+/// Why a body could not be read.
+enum BodyError {
+    TooLarge,
+    Unreadable,
 }
 
 /// `GET /graphql?query=…&variables=…`: queries only; a mutation gets 405.
@@ -116,7 +143,7 @@ pub async fn get(req: HttpRequest, http: web::Data<HttpState>) -> HttpResponse {
     };
     // The guard refuses a mutation (sent as text or as a persisted-query
     // hash) before it executes; that is a 405.
-    let (info, body) = run(&req, &http, request, true).await;
+    let (info, body) = run(&req, &http, request, Transport::HttpGet).await;
     if info.refused() {
         let mut response = refusal(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -151,7 +178,7 @@ async fn execute_one(
     request: Request,
     response_type: ResponseType,
 ) -> HttpResponse {
-    let (info, body) = run(req, http, request, false).await;
+    let (info, body) = run(req, http, request, Transport::HttpPost).await;
     finish(&info, response_type, body)
 }
 
@@ -165,79 +192,29 @@ fn finish(info: &RequestInfo, response_type: ResponseType, body: String) -> Http
     respond(status, response_type, body)
 }
 
-/// Executes one operation with the caller's credentials, under the timeout.
+/// Runs one operation through the pipeline with the caller's credentials.
 /// Returns what the guard learned about it, and the response body.
 async fn run(
     req: &HttpRequest,
     http: &HttpState,
     request: Request,
-    read_only: bool,
+    transport: Transport,
 ) -> (RequestInfo, String) {
-    let info = RequestInfo::new(request.operation_name.clone(), read_only);
-    let client = req
-        .peer_addr()
-        .map(|addr| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
-    let request = request
-        .data(RequestAuth::new(bearer_token(header_str(
-            req,
-            header::AUTHORIZATION,
-        ))))
-        .data(ClientAddr(client))
-        .data(new_loader(http.state.clone()));
-    let timeout = http.state.settings.limits.request_timeout();
-    let started = std::time::Instant::now();
-    let metrics = &http.state.metrics;
-    let execution = async {
-        // The guard's checks, persisted queries and parsing, here rather
-        // than as an extension of the schema (see `build_http_schema`).
-        let request = match guard::prepare(
-            request,
-            &http.state.settings.limits,
-            http.persisted.as_ref(),
-            &info,
-        )
-        .await
-        {
-            Ok(request) => request,
-            Err(err) => return Response::from_errors(vec![err]),
-        };
-        // Only so many operations run at once; the rest wait here, holding
-        // no more than their request.
-        let waiting = metrics.operation_waiting();
-        let _permit = http.operations.acquire().await.ok();
-        drop(waiting);
-        let _running = metrics.operation_running();
-        // Unconstrained: under tokio's cooperative budget a page of 100 items
-        // would yield part-way through registering its DataLoader keys, and
-        // the batch would be split into several statements.
-        let response =
-            tokio::task::unconstrained(crate::events::scope(http.schema.execute(request))).await;
-        guard::finish(response, &info)
+    let info = RequestInfo::new(
+        request.operation_name.clone(),
+        transport == Transport::HttpGet,
+    );
+    let caller = Caller {
+        bearer: bearer_token(header_str(req, header::AUTHORIZATION)),
+        client: client::address(req, &http.state.settings.trusted_proxies),
     };
-    let response = match tokio::time::timeout(timeout, execution).await {
-        Ok(response) => response,
-        Err(_) => {
-            info.mark_executed();
-            let err = AppError::QueryTooComplex(format!(
-                "the operation did not finish within {} ms",
-                timeout.as_millis()
-            ));
-            Response::from_errors(vec![to_server_error(&err)])
-        }
+    let response = match http.pipeline.run(request, &caller, transport, &info).await {
+        Outcome::Done(response) => *response,
+        // Only WebSocket streams; over HTTP a subscription is refused before.
+        Outcome::Stream(_) => Response::from_errors(vec![to_server_error(&AppError::bad_input(
+            "subscriptions run over WebSocket at /graphql/ws",
+        ))]),
     };
-    let codes: Vec<&str> = response
-        .errors
-        .iter()
-        .filter_map(|e| e.extensions.as_ref()?.get("code"))
-        .filter_map(|code| match code {
-            async_graphql::Value::String(code) => Some(code.as_str()),
-            _ => None,
-        })
-        .collect();
-    http.state
-        .metrics
-        .observe_request(info.operation(), started.elapsed(), &codes);
     let body = response_body(response, info.executed());
     (info, body)
 }

@@ -1,6 +1,7 @@
 //! HTTP routes: GraphQL over HTTP and WebSocket, GraphiQL, the SDL, health.
 
 pub mod calendar;
+pub mod client;
 pub mod graphiql;
 pub mod graphql;
 pub mod negotiate;
@@ -9,21 +10,30 @@ pub mod ws;
 
 use actix_web::web;
 
+use std::sync::Arc;
+
 use crate::context::State;
-use crate::graphql::AppSchema;
+use crate::graphql::pipeline::Pipeline;
 
 /// What every HTTP handler can reach.
 #[derive(Clone)]
 pub struct HttpState {
-    /// The schema GraphQL over HTTP executes (no extensions: see `graphql::run`).
-    pub schema: AppSchema,
-    /// The schema subscriptions over WebSocket execute, guard included.
-    pub subscriptions: AppSchema,
-    /// Automatic persisted queries, when turned on.
-    pub persisted: Option<async_graphql::extensions::apollo_persisted_queries::LruCacheStorage>,
+    /// How every GraphQL operation runs, whatever carried it.
+    pub pipeline: Arc<Pipeline>,
     pub state: State,
-    /// Operations allowed to execute at once; the others wait their turn.
-    pub operations: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Open WebSocket connections per account.
+    pub sockets: Arc<ws::Registry>,
+}
+
+impl HttpState {
+    /// The routes' state for a server.
+    pub fn new(state: State) -> Self {
+        Self {
+            pipeline: Pipeline::new(state.clone()),
+            sockets: Arc::new(ws::Registry::default()),
+            state,
+        }
+    }
 }
 
 /// Registers every route.

@@ -3,6 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde_json::json;
+use sha2::Digest;
 
 use super::HttpState;
 
@@ -107,7 +108,7 @@ pub async fn schema(http: web::Data<HttpState>) -> HttpResponse {
     }
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/plain; charset=utf-8"))
-        .body(http.schema.sdl())
+        .body(crate::graphql::sdl())
 }
 
 /// `GET /healthz`: the process is up.
@@ -127,8 +128,23 @@ pub async fn readyz(http: web::Data<HttpState>) -> HttpResponse {
     }
 }
 
-/// `GET /metrics`: Prometheus text exposition.
-pub async fn metrics(http: web::Data<HttpState>) -> HttpResponse {
+/// `GET /metrics`: Prometheus text exposition; with `VOIMAVARA_METRICS_TOKEN`
+/// set, only for a request bearing that token (401 otherwise).
+pub async fn metrics(req: actix_web::HttpRequest, http: web::Data<HttpState>) -> HttpResponse {
+    if let Some(wanted) = &http.state.settings.metrics_token {
+        let presented = crate::context::bearer_token(
+            req.headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok()),
+        );
+        // Compared as digests, so the time taken says nothing of the token.
+        let digest = |text: &str| sha2::Sha256::digest(text.as_bytes());
+        if presented.as_deref().map(digest) != Some(digest(wanted.expose())) {
+            return HttpResponse::Unauthorized()
+                .insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\""))
+                .finish();
+        }
+    }
     HttpResponse::Ok()
         .insert_header((
             header::CONTENT_TYPE,

@@ -303,6 +303,7 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
             password: PASSWORD.into(),
             display_name: admin_person.name.into(),
         },
+        None,
     )
     .await?;
     let admin = sessions::authenticate(state, &signed_up.access_token).await?;
@@ -310,7 +311,7 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
     for person in &PEOPLE[1..] {
         let issued =
             invitations::invite(state, &admin, &email(person.name), entity::Role::Member).await?;
-        let joined = invitations::accept(state, &issued.token, PASSWORD, person.name).await?;
+        let joined = invitations::accept(state, &issued.token, PASSWORD, person.name, None).await?;
         actors.push(sessions::authenticate(state, &joined.access_token).await?);
     }
 

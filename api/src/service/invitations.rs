@@ -93,15 +93,24 @@ pub async fn get(state: &AppState, actor: &Actor, id: i64) -> AppResult<invitati
 }
 
 /// Accepts an invitation: creates the member and signs them in. Each
-/// invitation works once, within seven days.
+/// invitation works once, within seven days. Counted per client address
+/// (`None`: the server's own tools, not counted).
 pub async fn accept(
     state: &AppState,
     token: &str,
     password_raw: &str,
     display_name: &str,
+    client: Option<&str>,
 ) -> AppResult<Session> {
     let display_name = text::required(display_name, "displayName", 200, false)?;
     let password = Password::parse(password_raw, "password")?;
+    if let Some(client) = client {
+        let _counted = super::rate_limits::count(
+            state,
+            &[(super::rate_limits::ACCEPT_INVITATION_PER_CLIENT, client)],
+        )
+        .await?;
+    }
     let invalid = || AppError::field("token", "the invitation is invalid, used or expired");
     let now = state.clock.now();
 

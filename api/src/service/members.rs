@@ -118,9 +118,12 @@ pub async fn set_role(
     if target.role == Role::Admin && target.active {
         ensure_another_admin(&txn, actor.organisation_id, target.id).await?;
     }
+    let now = state.clock.now();
+    // The member signs in again with the new role: every session ends.
+    sessions::end_all_sessions(&txn, &target, now).await?;
     let mut active: user::ActiveModel = target.into();
     active.role = Set(role);
-    active.updated_at = Set(state.clock.now());
+    active.updated_at = Set(now);
     let user = active.update(&txn).await?;
     db::commit(txn, state).await?;
     Ok(user)
@@ -139,13 +142,11 @@ pub async fn deactivate(state: &AppState, actor: &Actor, user_id: i64) -> AppRes
     if target.role == Role::Admin {
         ensure_another_admin(&txn, actor.organisation_id, target.id).await?;
     }
-    let version = target.token_version;
+    sessions::end_all_sessions(&txn, &target, now).await?;
     let mut active: user::ActiveModel = target.into();
     active.active = Set(false);
-    active.token_version = Set(version.wrapping_add(1));
     active.updated_at = Set(now);
     let user = active.update(&txn).await?;
-    sessions::revoke_user(&txn, user.id, now).await?;
     db::commit(txn, state).await?;
     Ok(user)
 }

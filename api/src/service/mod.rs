@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod paging;
 pub mod pairings;
+pub mod rate_limits;
 pub mod registrations;
 pub mod seats;
 pub mod sessions;

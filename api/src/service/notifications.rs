@@ -70,6 +70,7 @@ pub async fn notify(
     .insert(conn)
     .await?;
     crate::events::emit(crate::events::Event::Notification {
+        org: written.organisation_id,
         user: written.user_id,
         id: written.id,
     });

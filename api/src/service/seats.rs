@@ -132,7 +132,10 @@ pub async fn claim(
     if confirmed {
         adjust_confirmed(txn, pool_id, 1).await?;
     }
-    emit(Event::Seats { pool: pool_id });
+    emit(Event::Seats {
+        org: pool.organisation_id,
+        pool: pool_id,
+    });
     Ok(Claimed {
         seat,
         created: true,
@@ -150,7 +153,7 @@ pub async fn release(
         .one(txn)
         .await?
         .ok_or(AppError::NotFound("seat"))?;
-    lock(txn, current.pool_id).await?;
+    let pool = lock(txn, current.pool_id).await?;
     // Re-read under the lock: another transaction may have changed it meanwhile.
     let current = seat::Entity::find_by_id(seat_id)
         .one(txn)
@@ -176,6 +179,7 @@ pub async fn release(
     }
     let promoted = promote(txn, released.pool_id, now).await?;
     emit(Event::Seats {
+        org: pool.organisation_id,
         pool: released.pool_id,
     });
     Ok(Changed {
@@ -195,7 +199,7 @@ pub async fn complete(
         .one(txn)
         .await?
         .ok_or(AppError::NotFound("seat"))?;
-    lock(txn, current.pool_id).await?;
+    let pool = lock(txn, current.pool_id).await?;
     let current = seat::Entity::find_by_id(seat_id)
         .one(txn)
         .await?
@@ -214,6 +218,7 @@ pub async fn complete(
     adjust_confirmed(txn, completed.pool_id, -1).await?;
     let promoted = promote(txn, completed.pool_id, now).await?;
     emit(Event::Seats {
+        org: pool.organisation_id,
         pool: completed.pool_id,
     });
     Ok(Changed {
@@ -230,14 +235,17 @@ pub async fn set_capacity(
     capacity: Option<i32>,
     now: DateTime<Utc>,
 ) -> AppResult<Changed> {
-    lock(txn, pool_id).await?;
+    let pool = lock(txn, pool_id).await?;
     seat_pool::Entity::update_many()
         .col_expr(seat_pool::Column::Capacity, Expr::value(capacity))
         .filter(seat_pool::Column::Id.eq(pool_id))
         .exec(txn)
         .await?;
     let promoted = promote(txn, pool_id, now).await?;
-    emit(Event::Seats { pool: pool_id });
+    emit(Event::Seats {
+        org: pool.organisation_id,
+        pool: pool_id,
+    });
     Ok(Changed {
         released: None,
         promoted,
@@ -251,7 +259,7 @@ pub async fn cancel_all(
     pool_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<seat::Model>> {
-    lock(txn, pool_id).await?;
+    let pool = lock(txn, pool_id).await?;
     let live = seat::Entity::find()
         .filter(seat::Column::PoolId.eq(pool_id))
         .filter(seat::Column::Status.is_in([SeatStatus::Confirmed, SeatStatus::Waitlisted]))
@@ -271,7 +279,10 @@ pub async fn cancel_all(
         .filter(seat_pool::Column::Id.eq(pool_id))
         .exec(txn)
         .await?;
-    emit(Event::Seats { pool: pool_id });
+    emit(Event::Seats {
+        org: pool.organisation_id,
+        pool: pool_id,
+    });
     Ok(live)
 }
 

@@ -2,13 +2,15 @@
 //! access token to an [`Actor`].
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{Role, login_attempt, organisation, refresh_token, user};
+use entity::{Role, organisation, refresh_token, user};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    QueryFilter, QuerySelect,
 };
 use sha2::{Digest, Sha256};
 
+use super::rate_limits;
 use crate::auth::cache::Account;
 use crate::auth::jwt::TokenError;
 use crate::auth::{Actor, password};
@@ -21,12 +23,6 @@ use crate::error::{AppError, AppResult};
 pub const REFRESH_IDLE_TTL: Duration = Duration::days(14);
 /// How long a session (a refresh-token family) lives at most.
 pub const REFRESH_ABSOLUTE_TTL: Duration = Duration::days(60);
-/// The window in which failed sign-ins are counted.
-pub const LOGIN_WINDOW: Duration = Duration::minutes(15);
-/// Failed sign-ins per account allowed in the window.
-pub const MAX_FAILURES_PER_ACCOUNT: u64 = 5;
-/// Failed sign-ins per client address allowed in the window.
-pub const MAX_FAILURES_PER_CLIENT: u64 = 30;
 
 /// A fresh session: tokens and the user they belong to.
 #[derive(Debug, Clone)]
@@ -51,10 +47,12 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Resolves an access token to the member it names. The user's row is read
-/// unless this server read it within the account cache's lifetime and has
-/// committed no write since, so deactivation and role changes apply at once
-/// here (and after at most that lifetime on other servers).
+/// Resolves an access token to the member it names. Refused: an expired or
+/// invalid token, a deactivated member, a token issued before the member's
+/// sessions were ended (deactivation, role change, password reset), and a
+/// token of a session that has ended (logout, refresh-token reuse, password
+/// change). What this reads is cached briefly; any change of those clears the
+/// cache on every instance (see [`crate::auth::cache`]).
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Actor> {
     let claims = state
         .jwt
@@ -67,30 +65,42 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Actor> {
         .sub
         .parse()
         .map_err(|_| AppError::Unauthenticated("invalid access token"))?;
-    let user = account(state, user_id)
+    let session = claims
+        .sid
+        .ok_or(AppError::Unauthenticated("invalid access token"))?;
+    let user = account(state, user_id, &session)
         .await?
         .ok_or(AppError::Unauthenticated("invalid access token"))?;
-    if !user.active || user.token_version != claims.ver {
+    if !user.active || user.token_version != claims.ver || !user.session_live {
         return Err(AppError::Unauthenticated("session no longer valid"));
     }
     Ok(Actor {
         user_id: user.user_id,
         organisation_id: user.organisation_id,
         role: user.role,
-        session: claims.sid,
+        session: Some(session),
         expires_at: Some(claims.exp),
     })
 }
 
-/// What authentication needs of a user's row: from the cache, or read (only
-/// those columns) and cached.
-async fn account(state: &AppState, user_id: i64) -> AppResult<Option<Account>> {
+/// What authentication needs of a user's row and of the session, in one
+/// statement: from the cache, or read and cached.
+async fn account(state: &AppState, user_id: i64, session: &str) -> AppResult<Option<Account>> {
     let now = state.clock.now();
-    if let Some(account) = state.accounts.get(user_id, now) {
+    if let Some(account) = state.accounts.get(user_id, session, now) {
         return Ok(Some(account));
     }
     let generation = state.accounts.generation();
-    let row: Option<(i64, Role, bool, i32)> = user::Entity::find_by_id(user_id)
+    let live = Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(refresh_token::Entity)
+            .and_where(refresh_token::Column::Family.eq(session))
+            .and_where(refresh_token::Column::RevokedAt.is_null())
+            .and_where(refresh_token::Column::FamilyExpiresAt.gt(now))
+            .to_owned(),
+    );
+    let row: Option<(i64, Role, bool, i32, bool)> = user::Entity::find_by_id(user_id)
         .select_only()
         .columns([
             user::Column::OrganisationId,
@@ -98,29 +108,50 @@ async fn account(state: &AppState, user_id: i64) -> AppResult<Option<Account>> {
             user::Column::Active,
             user::Column::TokenVersion,
         ])
+        .expr_as(live, "session_live")
         .into_tuple()
         .one(&state.db)
         .await?;
-    let account = row.map(|(organisation_id, role, active, token_version)| Account {
-        user_id,
-        organisation_id,
-        role,
-        active,
-        token_version,
-    });
+    let account = row.map(
+        |(organisation_id, role, active, token_version, session_live)| Account {
+            user_id,
+            organisation_id,
+            role,
+            active,
+            token_version,
+            session_live,
+        },
+    );
     if let Some(account) = &account {
-        state.accounts.store(account.clone(), generation, now);
+        state
+            .accounts
+            .store(account.clone(), session, generation, now);
     }
     Ok(account)
 }
 
-/// Creates an organisation and its first ADMIN, and signs them in.
-pub async fn sign_up(state: &AppState, input: SignUp) -> AppResult<Session> {
+/// Tells every instance that a member's sessions, role or status changed:
+/// their cached account is forgotten and their open subscriptions are
+/// authorised again. Recorded in the current write, sent after it commits.
+pub fn account_changed(organisation_id: i64, user_id: i64) {
+    crate::events::emit(crate::events::Event::Account {
+        org: organisation_id,
+        user: user_id,
+    });
+}
+
+/// Creates an organisation and its first ADMIN, and signs them in. Counted
+/// per client address (`None`: the server's own tools, not counted).
+pub async fn sign_up(state: &AppState, input: SignUp, client: Option<&str>) -> AppResult<Session> {
     let organisation_name =
         text::required(&input.organisation_name, "organisationName", 200, false)?;
     let display_name = text::required(&input.display_name, "displayName", 200, false)?;
     let email = Email::parse(&input.email, "email")?;
     let password = Password::parse(&input.password, "password")?;
+    if let Some(client) = client {
+        let _counted =
+            rate_limits::count(state, &[(rate_limits::SIGN_UP_PER_CLIENT, client)]).await?;
+    }
     let password_hash = password::hash(password.into_inner()).await?;
 
     let now = state.clock.now();
@@ -153,16 +184,23 @@ pub async fn sign_up(state: &AppState, input: SignUp) -> AppResult<Session> {
 }
 
 /// Signs a member in. Unknown e-mail and wrong password answer alike and take
-/// as long; failures are counted per account and per client address.
+/// as long; failures are counted per account and per client address, and a
+/// guess is counted before it is checked, so none can race past the limit.
 pub async fn login(
     state: &AppState,
     email: &str,
     password_raw: &str,
     client: &str,
 ) -> AppResult<Session> {
-    let now = state.clock.now();
     let email = email.trim().to_lowercase();
-    check_login_rate(state, &email, client, now).await?;
+    let counted = rate_limits::count(
+        state,
+        &[
+            (rate_limits::LOGIN_PER_ACCOUNT, &email),
+            (rate_limits::LOGIN_PER_CLIENT, client),
+        ],
+    )
+    .await?;
 
     let user = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
@@ -173,16 +211,15 @@ pub async fn login(
         user.as_ref().map(|u| u.password_hash.clone()),
     )
     .await?;
+    // A failure stays counted.
     let user = match user {
         Some(user) if ok && user.active => user,
-        _ => {
-            record_attempt(&state.db, &email, client, false, now).await?;
-            return Err(AppError::Unauthenticated("wrong email or password"));
-        }
+        _ => return Err(AppError::Unauthenticated("wrong email or password")),
     };
 
+    let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    record_attempt(&txn, &email, client, true, now).await?;
+    counted.forgive(&*txn).await?;
     let user = if password::needs_rehash(&user.password_hash) {
         let rehashed = password::hash(password_raw.to_owned()).await?;
         let mut active: user::ActiveModel = user.into();
@@ -213,12 +250,11 @@ pub async fn refresh(state: &AppState, presented: &str) -> AppResult<Session> {
     if row.revoked_at.is_some() {
         return Err(refused);
     }
+    let reused = AppError::Unauthenticated("refresh token reused; the session is revoked");
     if row.used_at.is_some() {
-        revoke_family(&txn, &row.family, now).await?;
+        end_session(&txn, &row.family, row.user_id, now).await?;
         db::commit(txn, state).await?;
-        return Err(AppError::Unauthenticated(
-            "refresh token reused; the session is revoked",
-        ));
+        return Err(reused);
     }
     if row.expires_at <= now || row.family_expires_at <= now {
         return Err(AppError::Unauthenticated("refresh token expired"));
@@ -227,6 +263,9 @@ pub async fn refresh(state: &AppState, presented: &str) -> AppResult<Session> {
     let Some(user) = user.filter(|u| u.active) else {
         return Err(refused);
     };
+    // The conditional update decides between two uses of one token: on
+    // PostgreSQL the second waits for the first to commit and then finds the
+    // token used, which is a reuse like any other.
     let marked = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
         .filter(refresh_token::Column::Id.eq(row.id))
@@ -234,7 +273,9 @@ pub async fn refresh(state: &AppState, presented: &str) -> AppResult<Session> {
         .exec(&txn)
         .await?;
     if marked.rows_affected != 1 {
-        return Err(refused);
+        end_session(&txn, &row.family, row.user_id, now).await?;
+        db::commit(txn, state).await?;
+        return Err(reused);
     }
     let (refresh_token, _) = insert_refresh_token(
         &txn,
@@ -257,8 +298,8 @@ pub async fn refresh(state: &AppState, presented: &str) -> AppResult<Session> {
     })
 }
 
-/// Ends the session the refresh token belongs to. Unknown tokens are ignored,
-/// so logging out twice is harmless.
+/// Ends the session the refresh token belongs to, its access tokens
+/// included. Unknown tokens are ignored, so logging out twice is harmless.
 pub async fn logout(state: &AppState, presented: &str) -> AppResult<()> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
@@ -267,14 +308,34 @@ pub async fn logout(state: &AppState, presented: &str) -> AppResult<()> {
         .one(&txn)
         .await?
     {
-        revoke_family(&txn, &row.family, now).await?;
+        end_session(&txn, &row.family, row.user_id, now).await?;
     }
     db::commit(txn, state).await?;
     Ok(())
 }
 
-/// Changes the actor's password after checking the current one, and ends every
-/// other session of theirs.
+/// Revokes one session of a member and tells every instance.
+async fn end_session(
+    conn: &impl ConnectionTrait,
+    family: &str,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    revoke_family(conn, family, now).await?;
+    let organisation: Option<i64> = user::Entity::find_by_id(user_id)
+        .select_only()
+        .column(user::Column::OrganisationId)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    if let Some(organisation) = organisation {
+        account_changed(organisation, user_id);
+    }
+    Ok(())
+}
+
+/// Changes the actor's password after checking the current one (wrong
+/// guesses are counted per account), and ends every other session of theirs.
 pub async fn change_password(
     state: &AppState,
     actor: &Actor,
@@ -282,6 +343,14 @@ pub async fn change_password(
     new: &str,
 ) -> AppResult<user::Model> {
     let new = Password::parse(new, "newPassword")?;
+    let counted = rate_limits::count(
+        state,
+        &[(
+            rate_limits::PASSWORD_PER_ACCOUNT,
+            &actor.user_id.to_string(),
+        )],
+    )
+    .await?;
     let user = user::Entity::find_by_id(actor.user_id)
         .one(&state.db)
         .await?
@@ -295,6 +364,7 @@ pub async fn change_password(
     let hash = password::hash(new.into_inner()).await?;
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
+    counted.forgive(&*txn).await?;
     let mut active: user::ActiveModel = user.into();
     active.password_hash = Set(hash);
     active.updated_at = Set(now);
@@ -307,16 +377,29 @@ pub async fn change_password(
         others = others.filter(refresh_token::Column::Family.ne(current.as_str()));
     }
     others.exec(&txn).await?;
+    account_changed(actor.organisation_id, actor.user_id);
     db::commit(txn, state).await?;
     Ok(user)
 }
 
-/// Revokes every refresh token of a user (deactivation).
-pub async fn revoke_user(
+/// Ends every session of a member, access tokens included (deactivation,
+/// role change, password reset): their token version moves on and every
+/// refresh token is revoked.
+pub async fn end_all_sessions(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user: &user::Model,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::TokenVersion,
+            Expr::value(user.token_version.wrapping_add(1)),
+        )
+        .filter(user::Column::Id.eq(user.id))
+        .exec(conn)
+        .await?;
+    account_changed(user.organisation_id, user.id);
+    let user_id = user.id;
     refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
         .filter(refresh_token::Column::UserId.eq(user_id))
@@ -373,20 +456,62 @@ async fn insert_refresh_token(
     family: String,
     family_expires_at: DateTime<Utc>,
 ) -> AppResult<(String, refresh_token::Model)> {
-    let now = state.clock.now();
     let token = state.random.token();
-    let row = refresh_token::ActiveModel {
+    let row = store_refresh_token(
+        conn,
+        &token,
+        user_id,
+        family,
+        family_expires_at,
+        state.clock.now(),
+    )
+    .await?;
+    Ok((token, row))
+}
+
+async fn store_refresh_token(
+    conn: &impl ConnectionTrait,
+    token: &str,
+    user_id: i64,
+    family: String,
+    family_expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> AppResult<refresh_token::Model> {
+    Ok(refresh_token::ActiveModel {
         user_id: Set(user_id),
         family: Set(family),
-        token_hash: Set(token_hash(&token)),
+        token_hash: Set(token_hash(token)),
         created_at: Set(now),
         expires_at: Set((now + REFRESH_IDLE_TTL).min(family_expires_at)),
         family_expires_at: Set(family_expires_at),
         ..Default::default()
     }
     .insert(conn)
+    .await?)
+}
+
+/// Opens a session without a password, for seeding tools and tests: a new
+/// session `family` with `refresh_token` as its first refresh token, and an
+/// access token in it for a member whose token version is `token_version`.
+pub async fn open_session(
+    conn: &impl ConnectionTrait,
+    keys: &crate::auth::jwt::JwtKeys,
+    user_id: i64,
+    token_version: i32,
+    family: &str,
+    refresh_token: &str,
+    now: DateTime<Utc>,
+) -> AppResult<String> {
+    store_refresh_token(
+        conn,
+        refresh_token,
+        user_id,
+        family.to_owned(),
+        now + REFRESH_ABSOLUTE_TTL,
+        now,
+    )
     .await?;
-    Ok((token, row))
+    Ok(keys.issue(user_id, token_version, family, now)?.0)
 }
 
 /// Inserts a user with a fresh calendar token.
@@ -432,62 +557,4 @@ pub fn email_conflict(err: AppError) -> AppError {
         AppError::Conflict(_) => AppError::field("email", "email is already registered"),
         other => other,
     }
-}
-
-async fn record_attempt(
-    conn: &impl ConnectionTrait,
-    email: &str,
-    client: &str,
-    succeeded: bool,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    login_attempt::ActiveModel {
-        email: Set(email.chars().take(320).collect()),
-        client_addr: Set(client.chars().take(64).collect()),
-        succeeded: Set(succeeded),
-        attempted_at: Set(now),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?;
-    Ok(())
-}
-
-/// Refuses a sign-in when the account or the client address has failed too
-/// often in the window; the error carries when to try again.
-async fn check_login_rate(
-    state: &AppState,
-    email: &str,
-    client: &str,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    let since = now - LOGIN_WINDOW;
-    let failures = |column: login_attempt::Column, value: &str| {
-        login_attempt::Entity::find()
-            .filter(column.eq(value))
-            .filter(login_attempt::Column::Succeeded.eq(false))
-            .filter(login_attempt::Column::AttemptedAt.gt(since))
-            .order_by_asc(login_attempt::Column::AttemptedAt)
-    };
-    for (column, value, limit) in [
-        (
-            login_attempt::Column::Email,
-            email,
-            MAX_FAILURES_PER_ACCOUNT,
-        ),
-        (
-            login_attempt::Column::ClientAddr,
-            client,
-            MAX_FAILURES_PER_CLIENT,
-        ),
-    ] {
-        let count = failures(column, value).count(&state.db).await?;
-        if count >= limit {
-            let oldest = failures(column, value).one(&state.db).await?;
-            let retry_at = oldest.map_or(now + LOGIN_WINDOW, |a| a.attempted_at + LOGIN_WINDOW);
-            let retry_after_secs = (retry_at - now).num_seconds().max(1) as u64;
-            return Err(AppError::RateLimited { retry_after_secs });
-        }
-    }
-    Ok(())
 }

@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 
-use crate::graphql::context::{actor, state};
+use crate::graphql::context::{actor, client_addr, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::types::{AuthPayload, Invitation, Role, User};
 use crate::service::{invitations, members, sessions};
@@ -68,6 +68,7 @@ impl MemberMutation {
             &input.token,
             &input.password,
             &input.display_name,
+            Some(&client_addr(ctx)),
         )
         .await?;
         Ok(session.into())

@@ -45,6 +45,7 @@ impl SessionMutation {
                 password: input.password,
                 display_name: input.display_name,
             },
+            Some(&client_addr(ctx)),
         )
         .await?;
         Ok(session.into())

@@ -1,15 +1,16 @@
-//! One sign-in attempt, kept to rate-limit guessing.
+//! One counted attempt of a rate-limited operation.
 
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "login_attempts")]
+#[sea_orm(table_name = "rate_attempts")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub email: String,
-    pub client_addr: String,
-    pub succeeded: bool,
+    /// Which limit counts it.
+    pub bucket: String,
+    /// What the limit counts by: an account's address, a client address.
+    pub key: String,
     pub attempted_at: DateTimeUtc,
 }
 

@@ -1,0 +1,172 @@
+//! The one way an operation runs, whatever carried it (GraphQL over HTTP or
+//! over WebSocket): the guard's limits and persisted queries, the caller's
+//! credentials resolved when the operation runs (never once per connection),
+//! the client address for rate limits, the bound on operations at once, the
+//! timeout, live events published after commit, metrics, and errors coded.
+
+use std::sync::Arc;
+
+use async_graphql::extensions::apollo_persisted_queries::LruCacheStorage;
+use async_graphql::{Request, Response};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use tokio::sync::Semaphore;
+
+use super::guard::{self, RequestInfo, to_server_error};
+use super::loaders::new_loader;
+use super::schema::{AppSchema, build_schema, persisted_queries};
+use crate::context::{ClientAddr, RequestAuth, State};
+use crate::error::AppError;
+
+/// Who is calling, as the transport knows it.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The bearer token, if any (HTTP: the `Authorization` header; WebSocket:
+    /// the `connection_init` payload).
+    pub bearer: Option<String>,
+    /// The client address rate limits count by (see `http::client`).
+    pub client: String,
+}
+
+/// How the operation arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// `GET /graphql`: queries only.
+    HttpGet,
+    /// `POST /graphql`.
+    HttpPost,
+    /// `/graphql/ws`: subscriptions too.
+    WebSocket,
+}
+
+/// What running an operation gave.
+pub enum Outcome {
+    /// A query or mutation's response, or a refusal before execution.
+    Done(Box<Response>),
+    /// A subscription's responses, each coded, until it ends.
+    Stream(BoxStream<'static, Response>),
+}
+
+/// The schema with everything an operation needs around it; one per server.
+pub struct Pipeline {
+    schema: AppSchema,
+    persisted: Option<LruCacheStorage>,
+    state: State,
+    /// Operations allowed to execute at once; the others wait their turn.
+    operations: Semaphore,
+}
+
+impl Pipeline {
+    /// The pipeline of a server.
+    pub fn new(state: State) -> Arc<Self> {
+        let permits = state
+            .settings
+            .max_concurrent_operations
+            .unwrap_or(state.settings.database.db_max_connections as usize)
+            .clamp(1, Semaphore::MAX_PERMITS);
+        Arc::new(Self {
+            schema: build_schema(state.clone()),
+            persisted: persisted_queries(&state),
+            operations: Semaphore::new(permits),
+            state,
+        })
+    }
+
+    /// The shared state.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Runs one operation for `caller`. `info` learns what the guard found
+    /// (whether it executed, its name, a mutation refused over GET).
+    pub async fn run(
+        &self,
+        request: Request,
+        caller: &Caller,
+        transport: Transport,
+        info: &RequestInfo,
+    ) -> Outcome {
+        let request = request
+            .data(RequestAuth::new(caller.bearer.clone()))
+            .data(ClientAddr(caller.client.clone()))
+            .data(new_loader(self.state.clone()));
+        let timeout = self.state.settings.limits.request_timeout();
+        let started = std::time::Instant::now();
+        let outcome =
+            match tokio::time::timeout(timeout, self.prepare_and_run(request, transport, info))
+                .await
+            {
+                Ok(outcome) => outcome,
+                Err(_) => {
+                    info.mark_executed();
+                    let err = AppError::QueryTooComplex(format!(
+                        "the operation did not finish within {} ms",
+                        timeout.as_millis()
+                    ));
+                    Outcome::Done(Box::new(Response::from_errors(vec![to_server_error(&err)])))
+                }
+            };
+        if let Outcome::Done(response) = &outcome {
+            let codes: Vec<&str> = response
+                .errors
+                .iter()
+                .filter_map(|e| e.extensions.as_ref()?.get("code"))
+                .filter_map(|code| match code {
+                    async_graphql::Value::String(code) => Some(code.as_str()),
+                    _ => None,
+                })
+                .collect();
+            self.state
+                .metrics
+                .observe_request(info.operation(), started.elapsed(), &codes);
+        }
+        outcome
+    }
+
+    async fn prepare_and_run(
+        &self,
+        request: Request,
+        transport: Transport,
+        info: &RequestInfo,
+    ) -> Outcome {
+        let request = match guard::prepare(
+            request,
+            &self.state.settings.limits,
+            self.persisted.as_ref(),
+            info,
+        )
+        .await
+        {
+            Ok(request) => request,
+            Err(err) => return Outcome::Done(Box::new(Response::from_errors(vec![err]))),
+        };
+        if transport == Transport::WebSocket && info.is_subscription() {
+            return Outcome::Stream(self.subscribe(request, info.clone()));
+        }
+        // Only so many operations run at once; the rest wait here, holding
+        // no more than their request.
+        let metrics = &self.state.metrics;
+        let waiting = metrics.operation_waiting();
+        let _permit = self.operations.acquire().await.ok();
+        drop(waiting);
+        let _running = metrics.operation_running();
+        // Unconstrained: under tokio's cooperative budget a page of 100 items
+        // would yield part-way through registering its DataLoader keys, and
+        // the batch would be split into several statements.
+        let response =
+            tokio::task::unconstrained(crate::events::scope(self.schema.execute(request))).await;
+        Outcome::Done(Box::new(guard::finish(response, info)))
+    }
+
+    /// A subscription's responses, coded; counted as open while it lives.
+    fn subscribe(&self, request: Request, info: RequestInfo) -> BoxStream<'static, Response> {
+        let open = self.state.metrics.subscription_opened();
+        self.schema
+            .execute_stream(request)
+            .map(move |response| {
+                let _open = &open;
+                guard::finish(response, &info)
+            })
+            .boxed()
+    }
+}
