@@ -1,6 +1,8 @@
 //! Document limits that async-graphql does not have: length, tokens, aliases
 //! and total directives. Pure functions, checked before and after parsing.
 
+use std::collections::HashMap;
+
 use async_graphql::Positioned;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 
@@ -27,30 +29,50 @@ pub fn check_source(query: &str, limits: &QueryLimits) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Checks the parsed document's aliases and directives.
+/// Most fields a document may select once every fragment spread is written
+/// out in place: a chain of fragments each spreading the next twice would
+/// otherwise make a document of a few hundred tokens select millions of fields.
+pub const MAX_EXPANDED_FIELDS: usize = 20_000;
+
+/// Checks the parsed document's aliases and directives. Aliases are counted
+/// as the operations execute them: a fragment spread twice counts its
+/// aliases twice.
 pub fn check_document(doc: &ExecutableDocument, limits: &QueryLimits) -> Result<(), AppError> {
-    let mut counts = Counts::default();
+    let mut written = Written::default();
     for (_, operation) in doc.operations.iter() {
-        counts.directives += operation.node.directives.len();
-        counts.selection_set(&operation.node.selection_set);
+        written.directives += operation.node.directives.len();
+        written.selection_set(&operation.node.selection_set);
     }
     for fragment in doc.fragments.values() {
-        counts.directives += fragment.node.directives.len();
-        counts.selection_set(&fragment.node.selection_set);
+        written.directives += fragment.node.directives.len();
+        written.selection_set(&fragment.node.selection_set);
     }
-    if counts.aliases > limits.max_aliases {
-        return Err(AppError::QueryTooComplex(format!(
-            "query uses {} aliases; the limit is {}",
-            counts.aliases, limits.max_aliases
-        )));
-    }
-    if counts.nul {
+    if written.nul {
         return Err(nul_error("a string in the document"));
     }
-    if counts.directives > limits.max_directives {
+    if written.directives > limits.max_directives {
         return Err(AppError::QueryTooComplex(format!(
             "query uses {} directives; the limit is {}",
-            counts.directives, limits.max_directives
+            written.directives, limits.max_directives
+        )));
+    }
+    let mut expansion = Expansion {
+        doc,
+        fragments: HashMap::new(),
+    };
+    let mut executed = Size::default();
+    for (_, operation) in doc.operations.iter() {
+        executed = executed.plus(expansion.selection_set(&operation.node.selection_set));
+    }
+    if executed.aliases > limits.max_aliases {
+        return Err(AppError::QueryTooComplex(format!(
+            "query uses {} aliases (a fragment counts each time it is spread); the limit is {}",
+            executed.aliases, limits.max_aliases
+        )));
+    }
+    if executed.fields > MAX_EXPANDED_FIELDS {
+        return Err(AppError::QueryTooComplex(format!(
+            "query selects more than {MAX_EXPANDED_FIELDS} fields once its fragments are spread"
         )));
     }
     Ok(())
@@ -98,20 +120,19 @@ fn literal_has_nul(value: &async_graphql_value::Value) -> bool {
     }
 }
 
+/// What a document holds as written: directives, and NUL characters in literals.
 #[derive(Default)]
-struct Counts {
-    aliases: usize,
+struct Written {
     directives: usize,
     /// A string literal in the document holds a NUL.
     nul: bool,
 }
 
-impl Counts {
+impl Written {
     fn selection_set(&mut self, set: &Positioned<SelectionSet>) {
         for item in &set.node.items {
             match &item.node {
                 Selection::Field(field) => {
-                    self.aliases += usize::from(field.node.alias.is_some());
                     self.directives += field.node.directives.len();
                     self.nul |= field
                         .node
@@ -129,6 +150,69 @@ impl Counts {
                 }
             }
         }
+    }
+}
+
+/// Fields and aliases of a selection with every fragment spread in place.
+#[derive(Default, Clone, Copy)]
+struct Size {
+    fields: usize,
+    aliases: usize,
+}
+
+impl Size {
+    fn plus(self, other: Size) -> Size {
+        Size {
+            fields: self.fields.saturating_add(other.fields),
+            aliases: self.aliases.saturating_add(other.aliases),
+        }
+    }
+}
+
+/// Sizes selections with fragments written out, each fragment's size
+/// computed once (so the work is linear in the document, whatever the
+/// expansion). A fragment spread inside itself counts nothing here; the
+/// validation that follows refuses the cycle.
+struct Expansion<'a> {
+    doc: &'a ExecutableDocument,
+    /// `None` while a fragment is being sized.
+    fragments: HashMap<&'a str, Option<Size>>,
+}
+
+impl<'a> Expansion<'a> {
+    fn selection_set(&mut self, set: &'a Positioned<SelectionSet>) -> Size {
+        let mut size = Size::default();
+        for item in &set.node.items {
+            let part = match &item.node {
+                Selection::Field(field) => Size {
+                    fields: 1,
+                    aliases: usize::from(field.node.alias.is_some()),
+                }
+                .plus(self.selection_set(&field.node.selection_set)),
+                Selection::FragmentSpread(spread) => {
+                    self.fragment(spread.node.fragment_name.node.as_str())
+                }
+                Selection::InlineFragment(inline) => self.selection_set(&inline.node.selection_set),
+            };
+            size = size.plus(part);
+        }
+        size
+    }
+
+    fn fragment(&mut self, name: &'a str) -> Size {
+        match self.fragments.get(name) {
+            Some(Some(size)) => return *size,
+            Some(None) => return Size::default(),
+            None => {}
+        }
+        let Some((key, fragment)) = self.doc.fragments.get_key_value(name) else {
+            return Size::default();
+        };
+        let key = key.as_str();
+        self.fragments.insert(key, None);
+        let size = self.selection_set(&fragment.node.selection_set);
+        self.fragments.insert(key, Some(size));
+        size
     }
 }
 

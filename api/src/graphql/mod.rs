@@ -2,6 +2,7 @@
 //! service function and wrap the result.
 
 pub mod context;
+pub mod cost;
 pub mod guard;
 pub mod ids;
 pub mod limits;

@@ -25,6 +25,53 @@ fn counting_stops_early_and_survives_any_input() {
 }
 
 #[test]
+fn a_fragment_spread_twice_counts_its_aliases_twice() {
+    let aliases: String = (0..10).map(|i| format!("a{i}: __typename ")).collect();
+    let doc = async_graphql::parser::parse_query(format!(
+        "{{ ...F x: __typename ...F }} fragment F on Query {{ {aliases} }}"
+    ))
+    .expect("parses");
+    let limits = QueryLimits {
+        max_aliases: 20,
+        ..QueryLimits::default()
+    };
+    let refused = check_document(&doc, &limits);
+    assert!(
+        matches!(&refused, Err(AppError::QueryTooComplex(m)) if m.contains("21 aliases")),
+        "{refused:?}"
+    );
+    let roomy = QueryLimits {
+        max_aliases: 21,
+        ..QueryLimits::default()
+    };
+    assert!(check_document(&doc, &roomy).is_ok());
+}
+
+#[test]
+fn fragments_that_double_at_each_level_are_refused_quickly() {
+    let mut text = String::from("{ ...F0 }");
+    for level in 0..60 {
+        text.push_str(&format!(
+            " fragment F{level} on Query {{ __typename ...F{next} ...F{next} }}",
+            next = level + 1
+        ));
+    }
+    text.push_str(" fragment F60 on Query { __typename }");
+    let doc = async_graphql::parser::parse_query(text).expect("parses");
+    let refused = check_document(&doc, &QueryLimits::default());
+    assert!(
+        matches!(refused, Err(AppError::QueryTooComplex(_))),
+        "{refused:?}"
+    );
+    // A cycle is left for validation to refuse, not looped on.
+    let cycle = async_graphql::parser::parse_query(
+        "{ ...A } fragment A on Query { a: __typename ...B } fragment B on Query { ...A }",
+    )
+    .expect("parses");
+    assert!(check_document(&cycle, &QueryLimits::default()).is_ok());
+}
+
+#[test]
 fn aliases_and_directives_are_counted_across_fragments() {
     let doc = async_graphql::parser::parse_query(
         "{ a: f @include(if: true) ...F } fragment F on Q { b: g @skip(if: false) c: h }",

@@ -43,6 +43,7 @@ impl ClinicsQuery {
     }
 
     /// The organisation's clinics, soonest first.
+    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
     async fn clinics(
         &self,
         ctx: &Context<'_>,

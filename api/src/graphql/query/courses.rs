@@ -26,6 +26,7 @@ pub struct CoursesQuery;
 #[Object]
 impl CoursesQuery {
     /// Courses the caller may see, oldest first.
+    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
     async fn courses(
         &self,
         ctx: &Context<'_>,

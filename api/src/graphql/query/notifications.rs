@@ -14,6 +14,7 @@ pub struct NotificationsQuery;
 #[Object]
 impl NotificationsQuery {
     /// The caller's notifications, newest first.
+    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
     async fn notifications(
         &self,
         ctx: &Context<'_>,

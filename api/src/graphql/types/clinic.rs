@@ -176,6 +176,7 @@ impl Clinic {
     }
 
     /// Every registration, in arrival order (admins and the facilitator only).
+    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
     async fn registrations(
         &self,
         ctx: &Context<'_>,

@@ -137,6 +137,7 @@ impl User {
     /// The member's clinic registrations (confirmed or waitlisted), oldest
     /// first. The member's own, or any member's for an admin; `FORBIDDEN`
     /// for anyone else.
+    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
     async fn clinic_registrations(
         &self,
         ctx: &Context<'_>,
