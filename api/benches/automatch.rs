@@ -52,14 +52,17 @@ fn main() {
     let mut edges = 0;
     for _ in 0..5 {
         let started = Instant::now();
-        let options: Vec<matching::Options> = requests
+        let options: Vec<matching::Request> = requests
             .iter()
-            .map(|(wanted, levels)| {
-                mentors
+            .enumerate()
+            .map(|(i, (wanted, levels))| matching::Request {
+                // Every third learner has two requests.
+                learner: (i - i % 3 / 2) as i64,
+                options: mentors
                     .iter()
                     .enumerate()
                     .filter_map(|(i, m)| mentoring::score(wanted, levels, m).map(|s| (i, s.score)))
-                    .collect()
+                    .collect(),
             })
             .collect();
         let capacities: Vec<u32> = mentors.iter().map(|m| m.free_capacity).collect();
@@ -67,7 +70,7 @@ fn main() {
         let elapsed = started.elapsed().as_secs_f64();
         best = best.min(elapsed);
         total = matching::total(&options, &assignment);
-        edges = options.iter().map(Vec::len).sum::<usize>();
+        edges = options.iter().map(|r| r.options.len()).sum::<usize>();
         println!(
             "run: {:.1} ms, {} pairings",
             elapsed * 1000.0,

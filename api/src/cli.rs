@@ -226,6 +226,8 @@ async fn serve(settings: Settings) -> ExitCode {
 
 async fn seed_demo(mut settings: Settings) -> ExitCode {
     telemetry::init(settings.log_format);
+    // The same refusal as `serve --demo --production`.
+    settings.demo = true;
     // Built but never run: only its state is needed, on any free port.
     settings.bind = "127.0.0.1:0".into();
     let app = match Application::build(settings).await {

@@ -259,6 +259,17 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Refuses combinations that make no sense.
+    pub fn check(&self) -> Result<(), String> {
+        if self.demo && self.production {
+            return Err(
+                "--demo creates accounts with a published password; it cannot run with --production"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
     /// Settings for a server on `database_url` with every other value at its default.
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Self {

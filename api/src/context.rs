@@ -21,6 +21,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub random: Arc<Random>,
     pub jwt: JwtKeys,
+    /// Derives tokens that are never stored (invitations).
+    pub tokens: crate::auth::tokens::TokenKeys,
     /// Base URL for absolute links, without a trailing slash.
     pub public_url: String,
     /// Live events for subscriptions.

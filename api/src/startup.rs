@@ -61,6 +61,7 @@ impl Application {
         settings: Settings,
         overrides: Overrides,
     ) -> Result<Self, StartupError> {
+        settings.check().map_err(StartupError::Settings)?;
         let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let random = overrides
             .random
@@ -79,6 +80,7 @@ impl Application {
         metrics.instrument(&mut conn);
         let secret = secrets::jwt_secret(&settings, &conn, &random, clock.as_ref()).await?;
         let jwt = JwtKeys::new(&secret).map_err(|_| StartupError::Settings("JWT secret".into()))?;
+        let tokens = crate::auth::tokens::TokenKeys::new(&secret);
 
         let listener = TcpListener::bind(&settings.bind).map_err(|source| StartupError::Bind {
             addr: settings.bind.clone(),
@@ -112,11 +114,13 @@ impl Application {
             clock,
             random,
             jwt,
+            tokens,
             public_url,
             metrics,
             accounts,
             writer: Arc::new(tokio::sync::Mutex::new(())),
         });
+        crate::service::maintenance::start(state.clone());
         let http_state = HttpState::new(state.clone());
         let cors_origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {

@@ -162,7 +162,8 @@ pub fn rows() -> Vec<Row> {
             operation: "nodes",
             document: "query($id: ID!) { nodes(ids: [$id]) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.invitation_id}) }),
-            expect: [UNAUTH, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
+            // An invitation out of reach is absent, exactly like a missing one.
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "signUp",
@@ -221,6 +222,30 @@ pub fn rows() -> Vec<Row> {
             document: "mutation($e: String!) { inviteMember(input: {email: $e, role: MEMBER}) { token } }",
             vars: |_, _, who| Box::pin(async move { json!({"e": email_for(who)}) }),
             expect: [UNAUTH, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "invitations",
+            document: "{ invitations { totalCount } }",
+            vars: none,
+            // Another organisation's admin lists their own (none of these).
+            expect: [UNAUTH, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "revokeInvitation",
+            document: "mutation($id: ID!) { revokeInvitation(id: $id) { status } }",
+            vars: |app, f, who| {
+                Box::pin(async move {
+                    let body = app
+                        .gql(
+                            "mutation($e: String!) { inviteMember(input: {email: $e, role: MEMBER}) { id } }",
+                            json!({"e": email_for(who)}),
+                            f.admin.token(),
+                        )
+                        .await;
+                    json!({"id": body["data"]["inviteMember"]["id"]})
+                })
+            },
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "changePassword",
@@ -459,14 +484,16 @@ pub fn rows() -> Vec<Row> {
                     json!({"r": f.member_request, "m": mentor})
                 })
             },
-            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN, FORBIDDEN, Allowed],
+            // Once matched, the request is out of sight of other members.
+            expect: [UNAUTH, NOT_FOUND, Allowed, NOT_FOUND, FORBIDDEN, Allowed],
         },
         Row {
             operation: "withdrawMentoringRequest",
             document: "mutation($id: ID!) { withdrawMentoringRequest(id: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.member_request}) }),
-            // Only the learner withdraws.
-            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            // Only the learner withdraws; once matched, other members do not
+            // even see the request (the facilitator is its proposed mentor).
+            expect: [UNAUTH, NOT_FOUND, Allowed, NOT_FOUND, FORBIDDEN, FORBIDDEN],
         },
         Row {
             operation: "respondToPairing",

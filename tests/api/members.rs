@@ -25,11 +25,17 @@ async fn an_admin_invites_and_the_invitee_joins_once() {
     assert_eq!(invitation["expiresAt"], "2026-12-05T09:00:00Z");
     let token = invitation["token"].as_str().unwrap();
 
-    // The message that would be mailed is in the outbox, addressed to the invitee.
+    // The mail is queued in the outbox, addressed to the invitee; the token
+    // is stored nowhere (the mail is written when it is sent).
     let mail = outbox::Entity::find().all(&app.state.db).await.unwrap();
     assert_eq!(mail.len(), 1);
     assert_eq!(mail[0].recipient, "new@example.fi");
-    assert!(mail[0].body.contains(token));
+    assert!(!format!("{mail:?}").contains(token));
+    let stored = entity::invitation::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(!format!("{stored:?}").contains(token), "{stored:?}");
 
     // Later reads never show the token again.
     let node = app
@@ -68,6 +74,149 @@ async fn an_admin_invites_and_the_invitee_joins_once() {
         .await;
     assert_eq!(error_code(&again), Some("BAD_USER_INPUT"));
     assert_eq!(again["errors"][0]["extensions"]["field"], "token");
+}
+
+const INVITATIONS: &str = "query($status: InvitationStatus) { invitations(status: $status) {
+    totalCount edges { node { email status invitedBy { email } } } } }";
+const REVOKE: &str = "mutation($id: ID!) { revokeInvitation(id: $id) { id status } }";
+
+/// Invites `email` as `by`; returns (id, token).
+async fn invite(
+    app: &crate::helpers::TestApp,
+    by: &Session,
+    email: &str,
+    role: &str,
+) -> (Value, String) {
+    let invited = app
+        .gql(INVITE, json!({"email": email, "role": role}), by.token())
+        .await;
+    let invitation = &invited["data"]["inviteMember"];
+    (
+        invitation["id"].clone(),
+        invitation["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{invited}"))
+            .to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_revoked_invitation_is_refused_and_listed_as_revoked() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    let (id, token) = invite(&app, &admin, "x@example.fi", "MEMBER").await;
+    let (_, kept) = invite(&app, &admin, "y@example.fi", "MEMBER").await;
+    let pending = app
+        .gql(INVITATIONS, json!({"status": "PENDING"}), admin.token())
+        .await;
+    assert_eq!(pending["data"]["invitations"]["totalCount"], 2, "{pending}");
+    assert_eq!(
+        pending["data"]["invitations"]["edges"][0]["node"]["invitedBy"]["email"],
+        "admin@example.fi"
+    );
+
+    let revoked = app.gql(REVOKE, json!({"id": id}), admin.token()).await;
+    assert_eq!(
+        revoked["data"]["revokeInvitation"]["status"], "REVOKED",
+        "{revoked}"
+    );
+    let refused = app
+        .gql(
+            ACCEPT,
+            json!({"token": token, "name": "X", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+    let listed = app
+        .gql(INVITATIONS, json!({"status": "REVOKED"}), admin.token())
+        .await;
+    assert_eq!(
+        listed["data"]["invitations"]["edges"][0]["node"]["email"],
+        "x@example.fi"
+    );
+    // The other one still works, and cannot be revoked once accepted.
+    let accepted = app
+        .gql(
+            ACCEPT,
+            json!({"token": kept, "name": "Y", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert!(
+        accepted["data"]["acceptInvitation"]["accessToken"].is_string(),
+        "{accepted}"
+    );
+    let all = app.gql(INVITATIONS, json!({}), admin.token()).await;
+    let statuses: Vec<&str> = all["data"]["invitations"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["ACCEPTED", "REVOKED"], "newest first");
+}
+
+#[tokio::test]
+async fn an_invitation_whose_inviter_left_or_was_demoted_is_void() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    let leaving = app.add_member(&admin, "leaving@example.fi", "ADMIN").await;
+    let demoted = app.add_member(&admin, "demoted@example.fi", "ADMIN").await;
+    // A departing admin mints an ADMIN invitation for an accomplice…
+    let (_, backdoor) = invite(&app, &leaving, "accomplice@example.fi", "ADMIN").await;
+    let (_, other) = invite(&app, &demoted, "other@example.fi", "ADMIN").await;
+    let body = app
+        .gql(
+            "mutation($id: ID!) { deactivateMember(userId: $id) { active } }",
+            json!({"id": leaving.user_id}),
+            admin.token(),
+        )
+        .await;
+    assert_eq!(body["data"]["deactivateMember"]["active"], false, "{body}");
+    let body = app
+        .gql(
+            "mutation($id: ID!) { setMemberRole(userId: $id, role: MEMBER) { role } }",
+            json!({"id": demoted.user_id}),
+            admin.token(),
+        )
+        .await;
+    assert_eq!(body["data"]["setMemberRole"]["role"], "MEMBER", "{body}");
+    // …which no longer opens the door.
+    for token in [backdoor, other] {
+        let refused = app
+            .gql(
+                ACCEPT,
+                json!({"token": token, "name": "A", "password": PASSWORD}),
+                None,
+            )
+            .await;
+        assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+    }
+    let void = app
+        .gql(INVITATIONS, json!({"status": "REVOKED"}), admin.token())
+        .await;
+    assert_eq!(void["data"]["invitations"]["totalCount"], 2, "{void}");
+}
+
+#[tokio::test]
+async fn members_cannot_list_revoke_or_even_see_invitations() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    let member = app.add_member(&admin, "m@example.fi", "MEMBER").await;
+    let (id, _) = invite(&app, &admin, "x@example.fi", "MEMBER").await;
+    let listed = app.gql(INVITATIONS, json!({}), member.token()).await;
+    assert_eq!(error_code(&listed), Some("FORBIDDEN"), "{listed}");
+    let revoked = app.gql(REVOKE, json!({"id": id}), member.token()).await;
+    assert_eq!(error_code(&revoked), Some("FORBIDDEN"), "{revoked}");
+    // An invitation that exists answers exactly like one that does not.
+    let missing =
+        voimavara_api::graphql::ids::encode(voimavara_api::graphql::ids::Kind::Invitation, 999).0;
+    let node = "query($id: ID!) { node(id: $id) { id } }";
+    let existing = app.gql(node, json!({"id": id}), member.token()).await;
+    let absent = app.gql(node, json!({"id": missing}), member.token()).await;
+    assert_eq!(existing, absent);
+    assert_eq!(existing["data"]["node"], Value::Null, "{existing}");
 }
 
 #[tokio::test]
@@ -350,6 +499,15 @@ async fn changing_the_password_ends_the_other_sessions_only() {
 
     const REFRESH: &str =
         "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }";
+    // The other session's access token ends at once, not when it expires.
+    let other_access = app.gql(ME, json!({}), elsewhere.token()).await;
+    assert_eq!(
+        error_code(&other_access),
+        Some("UNAUTHENTICATED"),
+        "{other_access}"
+    );
+    let this_access = app.gql(ME, json!({}), here.token()).await;
+    assert!(this_access["data"]["me"]["id"].is_string(), "{this_access}");
     let other = app
         .gql(REFRESH, json!({"t": elsewhere.refresh_token}), None)
         .await;
@@ -360,6 +518,50 @@ async fn changing_the_password_ends_the_other_sessions_only() {
     assert!(
         current["data"]["refreshSession"]["accessToken"].is_string(),
         "{current}"
+    );
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_are_rate_limited_per_account() {
+    let app = spawn_app().await;
+    let here = app.sign_up("Org", "guess@example.fi").await;
+    const CHANGE: &str = "mutation($c: String!) { changePassword(input: {currentPassword: $c, newPassword: \"a brand new password\"}) { id } }";
+    // Sent at once: concurrent guesses count too.
+    let guesses = (0..8).map(|i| app.gql(CHANGE, json!({"c": format!("guess {i}")}), here.token()));
+    let answers = futures_util::future::join_all(guesses).await;
+    let codes: Vec<Option<&str>> = answers.iter().map(error_code).collect();
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == Some("BAD_USER_INPUT"))
+            .count(),
+        5,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == Some("RATE_LIMITED")).count(),
+        3,
+        "{codes:?}"
+    );
+    // The right password is refused too until the window has passed.
+    let right = app.gql(CHANGE, json!({"c": PASSWORD}), here.token()).await;
+    assert_eq!(error_code(&right), Some("RATE_LIMITED"), "{right}");
+    app.clock.advance(Duration::minutes(16));
+    let (token, _) = app
+        .open_session(
+            voimavara_api::graphql::ids::decode(
+                &here.user_id,
+                voimavara_api::graphql::ids::Kind::User,
+                "id",
+            )
+            .unwrap(),
+        )
+        .await;
+    let right = app.gql(CHANGE, json!({"c": PASSWORD}), Some(&token)).await;
+    assert_eq!(
+        right["data"]["changePassword"]["id"],
+        here.user_id.as_str(),
+        "{right}"
     );
 }
 
@@ -424,4 +626,43 @@ async fn another_server_refuses_a_deactivated_member_once_its_cache_ages_out() {
     other.clock.advance(Duration::milliseconds(1001));
     let there = other.gql(ME, json!({}), member.token()).await;
     assert_eq!(error_code(&there), Some("UNAUTHENTICATED"), "{there}");
+}
+
+#[tokio::test]
+async fn expired_attempts_tokens_and_invitations_are_pruned() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "admin@example.fi").await;
+    let (_, _) = invite(&app, &admin, "late@example.fi", "MEMBER").await;
+    let failed = app
+        .gql(
+            "mutation { login(input: {email: \"admin@example.fi\", password: \"wrong password!\"}) { accessToken } }",
+            json!({}),
+            None,
+        )
+        .await;
+    assert_eq!(error_code(&failed), Some("UNAUTHENTICATED"));
+    let nothing = voimavara_api::service::maintenance::prune(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(nothing, Default::default(), "nothing is old enough yet");
+
+    // Sixty-one days on: the session (60 days at most), the attempt and the
+    // invitation (expired for more than 30 days) are all gone.
+    app.clock.advance(Duration::days(61));
+    let pruned = voimavara_api::service::maintenance::prune(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(
+        pruned.attempts, 3,
+        "the sign-up, and the failure per account and per address"
+    );
+    assert_eq!(pruned.refresh_tokens, 1);
+    assert_eq!(pruned.invitations, 1);
+    assert!(
+        entity::invitation::Entity::find()
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -507,6 +507,84 @@ async fn feedback_stays_hidden_until_both_have_spoken_and_private_notes_stay_pri
         both["data"]["node"]["feedback"].as_array().unwrap().len(),
         2
     );
+
+    // An admin sees that a session was held, for how long, and the ratings,
+    // never what was said.
+    const ADMIN_SEES: &str = "query($id: ID!) { node(id: $id) { ... on Pairing {
+        sessions { minutes notes privateNote } feedback { rating comment } } } }";
+    let admin_view = app
+        .gql(ADMIN_SEES, json!({"id": pairing}), admin.token())
+        .await;
+    assert_eq!(
+        admin_view["data"]["node"]["sessions"],
+        json!([{"minutes": 45, "notes": null, "privateNote": null}]),
+        "{admin_view}"
+    );
+    assert_eq!(
+        admin_view["data"]["node"]["feedback"],
+        json!([{"rating": 4, "comment": null}, {"rating": 5, "comment": null}]),
+        "{admin_view}"
+    );
+    let party_view = app
+        .gql(ADMIN_SEES, json!({"id": pairing}), learner.token())
+        .await;
+    assert_eq!(
+        party_view["data"]["node"]["feedback"][1]["comment"],
+        "Thanks"
+    );
+}
+
+#[tokio::test]
+async fn a_request_is_open_to_colleagues_only_while_it_is_open() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "a@example.fi").await;
+    let p = app.bulk_members(&admin, 3).await;
+    let (learner, guide, colleague) = (&p[0], &p[1], &p[2]);
+    let linkedin = app.skill_id(&admin, "linkedin").await;
+    mentor(&app, guide, &linkedin, 5, 1).await;
+    let withdrawn = request(&app, learner, &[&linkedin]).await;
+    let matched = request(&app, learner, &[&linkedin]).await;
+    const SEE: &str = "query($id: ID!) { node(id: $id) { ... on MentoringRequest { id status } } }";
+    let open = app
+        .gql(SEE, json!({"id": withdrawn}), colleague.token())
+        .await;
+    assert_eq!(open["data"]["node"]["status"], "OPEN", "{open}");
+
+    let body = app
+        .gql(
+            "mutation($id: ID!) { withdrawMentoringRequest(id: $id) { status } }",
+            json!({"id": withdrawn}),
+            learner.token(),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["withdrawMentoringRequest"]["status"],
+        "WITHDRAWN"
+    );
+    propose(&app, learner, &matched, guide).await;
+
+    let missing = voimavara_api::graphql::ids::encode(
+        voimavara_api::graphql::ids::Kind::MentoringRequest,
+        9_999,
+    )
+    .0;
+    let absent = app
+        .gql(SEE, json!({"id": missing}), colleague.token())
+        .await;
+    for id in [&withdrawn, &matched] {
+        // To a colleague, a request that is no longer open looks like none at all…
+        let hidden = app.gql(SEE, json!({"id": id}), colleague.token()).await;
+        assert_eq!(hidden, absent, "{hidden}");
+        assert_eq!(hidden["data"]["node"], Value::Null);
+        // …while its learner and the admins still see it.
+        for who in [learner, &admin] {
+            let seen = app.gql(SEE, json!({"id": id}), who.token()).await;
+            assert_eq!(seen["data"]["node"]["id"], id.as_str(), "{seen}");
+        }
+    }
+    // The proposed mentor sees the request their pairing is for.
+    let seen = app.gql(SEE, json!({"id": matched}), guide.token()).await;
+    assert_eq!(seen["data"]["node"]["status"], "MATCHED", "{seen}");
 }
 
 #[tokio::test]
@@ -637,6 +715,87 @@ async fn auto_match_proposes_the_best_total_within_capacities() {
         error_code(&app.gql(AUTO, json!({"dry": true}), p[0].token()).await),
         Some("FORBIDDEN")
     );
+}
+
+#[tokio::test]
+async fn auto_match_gives_one_learner_two_mentors_when_that_is_the_optimum() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "a@example.fi").await;
+    let p = app.bulk_members(&admin, 3).await;
+    let (a, b, learner) = (&p[0], &p[1], &p[2]);
+    let linkedin = app.skill_id(&admin, "linkedin").await;
+    let tiktok = app.skill_id(&admin, "tiktok").await;
+    // Mentor A: level 5 in both, 2 places; mentor B: level 4 in LinkedIn, 1 place.
+    mentor(&app, a, &linkedin, 5, 2).await;
+    app.gql(SET_SKILL, json!({"id": tiktok, "level": 5}), a.token())
+        .await;
+    mentor(&app, b, &linkedin, 4, 1).await;
+    let r1 = request(&app, learner, &[&linkedin]).await;
+    let r2 = request(&app, learner, &[&tiktok]).await;
+
+    let real = app.gql(AUTO, json!({"dry": false}), admin.token()).await;
+    let result = &real["data"]["autoMatch"];
+    // R1→B (16.5) plus R2→A (25.5); giving A both and dropping one gave 25.5.
+    assert_eq!(result["totalScore"], 42.0, "{real}");
+    let pairs: Vec<(&str, &str)> = result["pairings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["request"]["id"].as_str().unwrap(),
+                m["suggestion"]["mentor"]["id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            (r1.as_str(), b.user_id.as_str()),
+            (r2.as_str(), a.user_id.as_str())
+        ]
+    );
+    assert_eq!(result["unmatched"], json!([]));
+}
+
+#[tokio::test]
+async fn only_one_auto_match_runs_per_organisation_at_a_time() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "a@example.fi").await;
+    let other = app.sign_up("Other", "o@example.fi").await;
+    let organisation = voimavara_api::graphql::ids::decode(
+        app.gql("{ organisation { id } }", json!({}), admin.token())
+            .await["data"]["organisation"]["id"]
+            .as_str()
+            .unwrap(),
+        voimavara_api::graphql::ids::Kind::Organisation,
+        "id",
+    )
+    .unwrap();
+    // A run in progress elsewhere (another instance, say) holds the lease.
+    entity::automatch_lease::ActiveModel {
+        organisation_id: Set(organisation),
+        holder: Set("another run".into()),
+        expires_at: Set(app.state.clock.now() + Duration::seconds(45)),
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    let refused = app.gql(AUTO, json!({"dry": true}), admin.token()).await;
+    assert_eq!(error_code(&refused), Some("CONFLICT"), "{refused}");
+    // Another organisation is not held up.
+    let elsewhere = app.gql(AUTO, json!({"dry": true}), other.token()).await;
+    assert_eq!(
+        elsewhere["data"]["autoMatch"]["totalScore"], 0.0,
+        "{elsewhere}"
+    );
+    // A lease whose holder died expires, and a finished run gives it back.
+    app.clock.advance(Duration::seconds(46));
+    for _ in 0..2 {
+        let ran = app.gql(AUTO, json!({"dry": true}), admin.token()).await;
+        assert_eq!(ran["data"]["autoMatch"]["totalScore"], 0.0, "{ran}");
+    }
 }
 
 #[tokio::test]

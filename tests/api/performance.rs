@@ -268,7 +268,7 @@ async fn operations_beyond_the_concurrency_limit_wait_their_turn() {
 }
 
 fn persisted(query: &str) -> Value {
-    json!({"persistedQuery": {"version": 1, "sha256Hash": format!("{:x}", Sha256::digest(query))}})
+    json!({"persistedQuery": {"version": 1, "sha256Hash": hex::encode(Sha256::digest(query))}})
 }
 
 #[tokio::test]

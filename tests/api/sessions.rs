@@ -239,6 +239,48 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_family() {
         .gql(REFRESH, json!({"t": second.refresh_token}), None)
         .await;
     assert_eq!(error_code(&after), Some("UNAUTHENTICATED"));
+    // The family's access tokens end with it, at once.
+    for token in [&first.access_token, &second.access_token] {
+        let me = app.gql(ME, json!({}), Some(token)).await;
+        assert_eq!(error_code(&me), Some("UNAUTHENTICATED"), "{me}");
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_token_used_many_times_at_once_ends_its_session() {
+    let app = spawn_app().await;
+    let first = app.sign_up("Org", "race@example.fi").await;
+    let uses = (0..8).map(|_| app.gql(REFRESH, json!({"t": first.refresh_token}), None));
+    let answers = futures_util::future::join_all(uses).await;
+    let won: Vec<Session> = answers
+        .iter()
+        .filter_map(|a| Session::from_payload(&a["data"]["refreshSession"]))
+        .collect();
+    assert!(won.len() <= 1, "{answers:?}");
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|a| error_code(a) == Some("UNAUTHENTICATED"))
+            .count(),
+        8 - won.len(),
+        "{answers:?}"
+    );
+    // Every use after the first was a reuse: the whole family is revoked,
+    // whatever the winner was given.
+    let mut access = vec![first.access_token.clone()];
+    let mut refresh = vec![first.refresh_token.clone()];
+    for session in &won {
+        access.push(session.access_token.clone());
+        refresh.push(session.refresh_token.clone());
+    }
+    for token in &access {
+        let me = app.gql(ME, json!({}), Some(token)).await;
+        assert_eq!(error_code(&me), Some("UNAUTHENTICATED"), "{me}");
+    }
+    for token in &refresh {
+        let again = app.gql(REFRESH, json!({"t": token}), None).await;
+        assert_eq!(error_code(&again), Some("UNAUTHENTICATED"), "{again}");
+    }
 }
 
 #[tokio::test]
@@ -257,6 +299,32 @@ async fn logout_ends_the_session() {
         .gql(REFRESH, json!({"t": session.refresh_token}), None)
         .await;
     assert_eq!(error_code(&refresh), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test]
+async fn logout_ends_that_sessions_access_token_at_once_and_only_that_session() {
+    let app = spawn_app().await;
+    let one = app.sign_up("Org", "two@example.fi").await;
+    let body = app
+        .gql(
+            LOGIN,
+            json!({"email": "two@example.fi", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    let other = Session::from_payload(&body["data"]["login"]).unwrap();
+    app.gql(
+        "mutation($t: String!) { logout(refreshToken: $t) }",
+        json!({"t": one.refresh_token}),
+        None,
+    )
+    .await;
+    let me = app.gql(ME, json!({}), one.token()).await;
+    assert_eq!(error_code(&me), Some("UNAUTHENTICATED"), "{me}");
+    let mut socket = crate::helpers::WsClient::connect(&app, one.token()).await;
+    assert_eq!(socket.next().await, Err(4403));
+    let still = app.gql(ME, json!({}), other.token()).await;
+    assert!(still["data"]["me"]["id"].is_string(), "{still}");
 }
 
 #[tokio::test]
@@ -361,4 +429,96 @@ async fn one_client_address_guessing_across_many_accounts_is_limited_too() {
         )
         .await;
     assert_eq!(error_code(&locked), Some("RATE_LIMITED"));
+}
+
+/// Signs up from `forwarded` (an `X-Forwarded-For` value); returns the error code, if any.
+async fn sign_up_from(app: &crate::helpers::TestApp, n: usize, forwarded: &str) -> Option<String> {
+    let body: Value = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("x-forwarded-for", forwarded)
+        .json(&json!({"query": SIGN_UP, "variables": {"input": {
+            "organisationName": format!("Org {n}"),
+            "email": format!("owner{n}@example.fi"),
+            "password": PASSWORD,
+            "displayName": "Owner",
+        }}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    error_code(&body).map(str::to_owned)
+}
+
+#[tokio::test]
+async fn sign_ups_are_limited_per_client_behind_a_trusted_proxy() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.trusted_proxies = vec![voimavara_api::http::client::parse_trusted("127.0.0.1").unwrap()]
+    })
+    .await;
+    for n in 0..10 {
+        assert_eq!(sign_up_from(&app, n, "6.6.6.6, 198.51.100.1").await, None);
+    }
+    // The eleventh from the same client is refused, whatever it puts on the left.
+    assert_eq!(
+        sign_up_from(&app, 10, "7.7.7.7, 198.51.100.1")
+            .await
+            .as_deref(),
+        Some("RATE_LIMITED")
+    );
+    // Another client behind the same proxy is not.
+    assert_eq!(sign_up_from(&app, 11, "198.51.100.2").await, None);
+    // IPv6 clients count by their /64.
+    for n in 20..30 {
+        assert_eq!(
+            sign_up_from(&app, n, &format!("2001:db8:0:1::{n}")).await,
+            None
+        );
+    }
+    assert_eq!(
+        sign_up_from(&app, 30, "2001:db8:0:1:ffff::1")
+            .await
+            .as_deref(),
+        Some("RATE_LIMITED")
+    );
+    assert_eq!(sign_up_from(&app, 31, "2001:db8:0:2::1").await, None);
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_a_forwarded_address_is_ignored() {
+    let app = spawn_app().await;
+    for n in 0..10 {
+        assert_eq!(
+            sign_up_from(&app, n, &format!("198.51.100.{n}")).await,
+            None
+        );
+    }
+    assert_eq!(
+        sign_up_from(&app, 10, "198.51.100.99").await.as_deref(),
+        Some("RATE_LIMITED")
+    );
+}
+
+#[tokio::test]
+async fn invitation_acceptances_are_limited_per_client_address() {
+    let app = spawn_app().await;
+    let accept = "mutation($t: String!) { acceptInvitation(input: {token: $t, password: \"long enough password\", displayName: \"X\"}) { accessToken } }";
+    let guesses = (0..12).map(|i| app.gql(accept, json!({"t": format!("guess-{i}")}), None));
+    let answers = futures_util::future::join_all(guesses).await;
+    let codes: Vec<Option<&str>> = answers.iter().map(error_code).collect();
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == Some("BAD_USER_INPUT"))
+            .count(),
+        10,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == Some("RATE_LIMITED")).count(),
+        2,
+        "{codes:?}"
+    );
 }

@@ -45,3 +45,48 @@ async fn an_unreachable_database_is_a_clear_start_up_error() {
     assert!(matches!(err, StartupError::Database(_)));
     assert!(err.to_string().starts_with("cannot reach the database"));
 }
+
+#[tokio::test]
+async fn the_demo_is_refused_in_production_mode() {
+    let db = TestDb::create().await;
+    for args in [
+        vec!["serve", "--demo", "--production"],
+        vec!["seed-demo", "--production"],
+    ] {
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_voimavara"))
+            .args(&args)
+            .args(["--database-url", &db.url, "--bind", "127.0.0.1:0"])
+            .env(
+                "VOIMAVARA_JWT_SECRET",
+                "a test secret of at least thirty-two bytes",
+            )
+            .output()
+            .await
+            .unwrap();
+        assert!(!out.status.success(), "{args:?} started");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("--demo"), "{args:?}: {said}");
+    }
+}
+
+#[tokio::test]
+async fn help_never_prints_secrets_from_the_environment() {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_voimavara"))
+        .arg("--help")
+        .env(
+            "DATABASE_URL",
+            "postgres://voimavara:hunter2-db-password@db/voimavara",
+        )
+        .env(
+            "VOIMAVARA_JWT_SECRET",
+            "hunter2-jwt-secret-hunter2-jwt-secret",
+        )
+        .env("VOIMAVARA_METRICS_TOKEN", "hunter2-metrics-token")
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("DATABASE_URL"), "{help}");
+    assert!(!help.contains("hunter2"), "{help}");
+}

@@ -6,5 +6,6 @@ pub mod cache;
 pub mod jwt;
 pub mod password;
 pub mod permissions;
+pub mod tokens;
 
 pub use actor::Actor;

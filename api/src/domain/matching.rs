@@ -1,16 +1,28 @@
 //! The optimal assignment of requests to mentors: the greatest total weight
-//! that respects each mentor's capacity, each request taken at most once.
-//! Exact: min-cost flow by successive shortest paths (Dijkstra with
-//! potentials), stopping when no augmenting path improves the total.
+//! that respects each mentor's capacity, takes each request at most once, and
+//! gives a learner a given mentor at most once (a learner's several requests
+//! may go to different mentors). Exact: min-cost flow by successive shortest
+//! paths (Dijkstra with potentials), stopping when no augmenting path
+//! improves the total.
 //!
 //! Network: source → request (capacity 1) → mentor (capacity 1, cost −weight)
-//! → sink (capacity = the mentor's free places).
+//! → sink (capacity = the mentor's free places). For a learner with several
+//! requests, each request reaches a mentor through a node for that learner
+//! and mentor, of capacity 1: the rule is part of the network, so the
+//! optimum found is the optimum under it.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 /// One request's options: (mentor index, weight > 0).
 pub type Options = Vec<(usize, i64)>;
+
+/// One request: whose it is (any number identifying the learner), and its options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub learner: i64,
+    pub options: Options,
+}
 
 struct Edge {
     to: usize,
@@ -19,64 +31,97 @@ struct Edge {
     cost: i64,
 }
 
+fn add(graph: &mut [Vec<Edge>], from: usize, to: usize, cap: i64, cost: i64) {
+    let rev_from = graph[to].len();
+    let rev_to = graph[from].len();
+    graph[from].push(Edge {
+        to,
+        rev: rev_from,
+        cap,
+        cost,
+    });
+    graph[to].push(Edge {
+        to: from,
+        rev: rev_to,
+        cap: 0,
+        cost: -cost,
+    });
+}
+
 /// Picks a mentor (index into `capacities`) for some of the requests so the
-/// sum of weights is the largest possible. Returns (request index, mentor index).
-pub fn assign(requests: &[Options], capacities: &[u32]) -> Vec<(usize, usize)> {
+/// sum of weights is the largest possible under the rules above. Returns
+/// (request index, mentor index).
+pub fn assign(requests: &[Request], capacities: &[u32]) -> Vec<(usize, usize)> {
     let r = requests.len();
     let m = capacities.len();
+    let mut requests_of: HashMap<i64, usize> = HashMap::new();
+    for request in requests {
+        *requests_of.entry(request.learner).or_default() += 1;
+    }
+    // Nodes in topological order: source, requests, learner–mentor nodes,
+    // mentors, sink; every forward edge goes to a higher index.
     let source = 0;
-    let sink = r + m + 1;
-    let n = sink + 1;
-    let mut graph: Vec<Vec<Edge>> = (0..n).map(|_| Vec::new()).collect();
-    let add = |graph: &mut Vec<Vec<Edge>>, from: usize, to: usize, cap: i64, cost: i64| {
-        let rev_from = graph[to].len();
-        let rev_to = graph[from].len();
-        graph[from].push(Edge {
-            to,
-            rev: rev_from,
-            cap,
-            cost,
-        });
-        graph[to].push(Edge {
-            to: from,
-            rev: rev_to,
-            cap: 0,
-            cost: -cost,
-        });
-    };
-    for (i, options) in requests.iter().enumerate() {
-        add(&mut graph, source, 1 + i, 1, 0);
-        for &(mentor, weight) in options {
+    let mut pairs: HashMap<(i64, usize), usize> = HashMap::new();
+    let mut pair_mentor: Vec<usize> = Vec::new();
+    for request in requests {
+        if requests_of.get(&request.learner).copied().unwrap_or(0) < 2 {
+            continue;
+        }
+        for &(mentor, weight) in &request.options {
             if mentor < m && weight > 0 {
-                add(&mut graph, 1 + i, 1 + r + mentor, 1, -weight);
+                pairs.entry((request.learner, mentor)).or_insert_with(|| {
+                    pair_mentor.push(mentor);
+                    pair_mentor.len() - 1
+                });
             }
         }
     }
+    let p = pair_mentor.len();
+    let mentor_node = |j: usize| 1 + r + p + j;
+    let sink = 1 + r + p + m;
+    let n = sink + 1;
+    let mut graph: Vec<Vec<Edge>> = (0..n).map(|_| Vec::new()).collect();
+    for (i, request) in requests.iter().enumerate() {
+        add(&mut graph, source, 1 + i, 1, 0);
+        for &(mentor, weight) in &request.options {
+            if mentor >= m || weight <= 0 {
+                continue;
+            }
+            match pairs.get(&(request.learner, mentor)) {
+                Some(&pair) => add(&mut graph, 1 + i, 1 + r + pair, 1, -weight),
+                None => add(&mut graph, 1 + i, mentor_node(mentor), 1, -weight),
+            }
+        }
+    }
+    for (pair, &mentor) in pair_mentor.iter().enumerate() {
+        add(&mut graph, 1 + r + pair, mentor_node(mentor), 1, 0);
+    }
     for (j, cap) in capacities.iter().enumerate() {
         if *cap > 0 {
-            add(&mut graph, 1 + r + j, sink, i64::from(*cap), 0);
+            add(&mut graph, mentor_node(j), sink, i64::from(*cap), 0);
         }
     }
 
-    // Initial potentials: shortest distances in the acyclic network.
+    // Initial potentials: shortest distances from the source in the acyclic
+    // network, one pass in topological order (nodes out of reach keep 0,
+    // which keeps their edges' reduced costs non-negative as costs are ≤ 0).
     let mut potential = vec![0i64; n];
-    for j in 0..m {
-        potential[1 + r + j] = graph
-            .iter()
-            .take(1 + r)
-            .skip(1)
-            .flat_map(|edges| edges.iter())
-            .filter(|e| e.to == 1 + r + j && e.cap > 0)
-            .map(|e| e.cost)
-            .min()
-            .unwrap_or(0)
-            .min(0);
+    let mut reached = vec![false; n];
+    reached[source] = true;
+    for u in 0..n {
+        if !reached[u] {
+            continue;
+        }
+        for e in &graph[u] {
+            if e.cap > 0 && e.to > u {
+                let through = potential[u] + e.cost;
+                if !reached[e.to] || through < potential[e.to] {
+                    potential[e.to] = through;
+                    reached[e.to] = true;
+                }
+            }
+        }
     }
-    potential[sink] = (0..m)
-        .map(|j| potential[1 + r + j])
-        .min()
-        .unwrap_or(0)
-        .min(0);
 
     const INF: i64 = i64::MAX / 4;
     loop {
@@ -134,19 +179,32 @@ pub fn assign(requests: &[Options], capacities: &[u32]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for i in 0..r {
         for e in &graph[1 + i] {
-            if e.to > r && e.to <= r + m && e.cap == 0 && e.cost < 0 {
-                out.push((i, e.to - 1 - r));
+            // A used forward edge: no capacity left, and a weight behind it.
+            if e.to <= r || e.cap != 0 || e.cost >= 0 {
+                continue;
             }
+            let mentor = if e.to >= mentor_node(0) {
+                e.to - mentor_node(0)
+            } else {
+                pair_mentor[e.to - 1 - r]
+            };
+            out.push((i, mentor));
         }
     }
     out
 }
 
 /// The total weight of an assignment.
-pub fn total(requests: &[Options], assignment: &[(usize, usize)]) -> i64 {
+pub fn total(requests: &[Request], assignment: &[(usize, usize)]) -> i64 {
     assignment
         .iter()
-        .filter_map(|(i, j)| requests[*i].iter().find(|(m, _)| m == j).map(|(_, w)| *w))
+        .filter_map(|(i, j)| {
+            requests[*i]
+                .options
+                .iter()
+                .find(|(m, _)| m == j)
+                .map(|(_, w)| *w)
+        })
         .sum()
 }
 

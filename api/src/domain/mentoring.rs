@@ -11,7 +11,9 @@
 //! `0.5 × freeCapacity / maxMentees`. Ties go to more free capacity, then to
 //! the earlier member.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use super::matching;
 
 use entity::{PairingStatus, RequestStatus};
 
@@ -105,6 +107,91 @@ pub fn rank(
             .then(a.mentor_id.cmp(&b.mentor_id))
     });
     ranked
+}
+
+/// An open request as the automatic matching sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenRequest {
+    pub id: i64,
+    pub learner_id: i64,
+    /// The skills asked for.
+    pub skills: Vec<i64>,
+}
+
+/// Everything the automatic matching decides from.
+#[derive(Debug, Clone, Default)]
+pub struct Pool {
+    pub requests: Vec<OpenRequest>,
+    /// Learner → skill → self-assessed level.
+    pub learner_levels: HashMap<i64, HashMap<i64, i32>>,
+    /// Mentors accepting mentees, with their free places.
+    pub mentors: Vec<Candidate>,
+    /// (learner, mentor) pairs that already have a proposed or active pairing.
+    pub paired: HashSet<(i64, i64)>,
+}
+
+/// A request matched with a mentor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    /// Index into [`Pool::requests`].
+    pub request: usize,
+    pub suggestion: Suggestion,
+}
+
+/// The automatic matching: of every assignment of open requests to mentors
+/// that respects each mentor's free places, never pairs a learner with
+/// themselves or with a mentor they already have a pairing with, and pairs a
+/// learner with a given mentor at most once, the one with the greatest total
+/// score (each pair scored as a suggestion would be). Exact, not greedy.
+/// Matches come in request order.
+pub fn plan(pool: &Pool) -> Vec<Match> {
+    let empty = HashMap::new();
+    let mut requests = Vec::with_capacity(pool.requests.len());
+    let mut scored: Vec<Vec<Suggestion>> = Vec::with_capacity(pool.requests.len());
+    for request in &pool.requests {
+        let levels = pool
+            .learner_levels
+            .get(&request.learner_id)
+            .unwrap_or(&empty);
+        let mut options = Vec::new();
+        let mut suggestions = Vec::new();
+        for (index, mentor) in pool.mentors.iter().enumerate() {
+            if mentor.mentor_id == request.learner_id
+                || pool
+                    .paired
+                    .contains(&(request.learner_id, mentor.mentor_id))
+            {
+                continue;
+            }
+            if let Some(suggestion) = score(&request.skills, levels, mentor) {
+                options.push((index, suggestion.score));
+                suggestions.push(suggestion);
+            }
+        }
+        requests.push(matching::Request {
+            learner: request.learner_id,
+            options,
+        });
+        scored.push(suggestions);
+    }
+    let capacities: Vec<u32> = pool.mentors.iter().map(|m| m.free_capacity).collect();
+    let mut assignment = matching::assign(&requests, &capacities);
+    assignment.sort_unstable();
+    assignment
+        .into_iter()
+        .filter_map(|(request, mentor)| {
+            let mentor_id = pool.mentors.get(mentor)?.mentor_id;
+            let suggestion = scored
+                .get(request)?
+                .iter()
+                .find(|s| s.mentor_id == mentor_id)?
+                .clone();
+            Some(Match {
+                request,
+                suggestion,
+            })
+        })
+        .collect()
 }
 
 /// What happens to a pairing.

@@ -4,6 +4,7 @@
 pub mod clinics;
 pub mod email;
 pub mod expertise;
+pub mod invitations;
 pub mod matching;
 pub mod mentoring;
 pub mod paging;

@@ -1,30 +1,45 @@
 //! Inviting members and accepting invitations.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use entity::{Role, invitation, organisation, outbox, user};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    sea_query::Expr,
 };
 
+use super::paging;
 use super::sessions::{self, Session, token_hash};
+use crate::auth::tokens::Purpose;
 use crate::auth::{Actor, password, permissions};
 use crate::context::AppState;
 use crate::db;
+use crate::domain::invitations::{InvitationStatus, status as invitation_status};
+use crate::domain::paging::{PageRequest, Paged};
 use crate::domain::{Email, Password, text};
 use crate::error::{AppError, AppResult};
 
 /// How long an invitation can be accepted.
 pub const INVITATION_TTL: Duration = Duration::days(7);
 
-/// A new invitation and its token (shown once, to the inviting admin).
+/// A new invitation and its token (shown to the inviting admin, and written
+/// into the invitation mail when it is sent; never stored).
 #[derive(Debug, Clone)]
 pub struct Issued {
     pub invitation: invitation::Model,
     pub token: String,
 }
 
+/// The token of an invitation, derived again from its nonce.
+pub fn token_of(state: &AppState, invitation: &invitation::Model) -> Option<String> {
+    invitation
+        .token_nonce
+        .as_deref()
+        .map(|nonce| state.tokens.token(Purpose::Invitation, nonce))
+}
+
 /// Invites `email` into the actor's organisation (ADMIN). The token is
-/// returned, and the message that would be mailed is recorded in the outbox.
+/// returned; the database keeps only its hash and the nonce it is derived
+/// from, and the invitation mail is queued in the outbox.
 pub async fn invite(state: &AppState, actor: &Actor, email: &str, role: Role) -> AppResult<Issued> {
     permissions::require_admin(actor)?;
     let email = Email::parse(email, "email")?;
@@ -45,12 +60,14 @@ pub async fn invite(state: &AppState, actor: &Actor, email: &str, role: Role) ->
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("organisation"))?;
-    let token = state.random.token();
+    let nonce = state.random.token();
+    let token = state.tokens.token(Purpose::Invitation, &nonce);
     let invitation = invitation::ActiveModel {
         organisation_id: Set(actor.organisation_id),
         email: Set(email.as_str().to_owned()),
         role: Set(role),
         token_hash: Set(token_hash(&token)),
+        token_nonce: Set(Some(nonce)),
         invited_by: Set(Some(actor.user_id)),
         expires_at: Set(now + INVITATION_TTL),
         created_at: Set(now),
@@ -66,9 +83,10 @@ pub async fn invite(state: &AppState, actor: &Actor, email: &str, role: Role) ->
             "You are invited to {} on Voimavara",
             organisation.name
         )),
+        // The token is not kept here: the mail is written when it is sent.
         body: Set(format!(
-            "You have been invited to join {} on Voimavara.\n\nAccept with the acceptInvitation \
-             operation and this invitation token:\n\n{token}\n\nThe invitation expires on {}.",
+            "invitation {} to {}, expiring {}",
+            invitation.id,
             organisation.name,
             invitation.expires_at.format("%Y-%m-%d %H:%M UTC")
         )),
@@ -81,15 +99,97 @@ pub async fn invite(state: &AppState, actor: &Actor, email: &str, role: Role) ->
     Ok(Issued { invitation, token })
 }
 
-/// An invitation of the actor's organisation (ADMIN), or `NOT_FOUND`.
+/// An invitation of the actor's organisation (ADMIN); anything else, an
+/// invitation the actor may not see included, is `NOT_FOUND`.
 pub async fn get(state: &AppState, actor: &Actor, id: i64) -> AppResult<invitation::Model> {
-    let invitation = invitation::Entity::find_by_id(id)
+    invitation::Entity::find_by_id(id)
         .one(&state.db)
         .await?
-        .ok_or(AppError::NotFound("invitation"))?;
-    permissions::require_same_organisation(actor, invitation.organisation_id, "invitation")?;
+        .filter(|i| permissions::may_manage_members(actor, i.organisation_id))
+        .ok_or(AppError::NotFound("invitation"))
+}
+
+/// The organisation's invitations, newest first, optionally of one status (ADMIN).
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    status: Option<InvitationStatus>,
+    page: &PageRequest,
+) -> AppResult<Paged<invitation::Model>> {
     permissions::require_admin(actor)?;
-    Ok(invitation)
+    let now = state.clock.now();
+    let mut select = invitation::Entity::find()
+        .filter(invitation::Column::OrganisationId.eq(actor.organisation_id));
+    use invitation::Column::{AcceptedAt, ExpiresAt, RevokedAt};
+    select = match status {
+        None => select,
+        Some(InvitationStatus::Accepted) => select.filter(AcceptedAt.is_not_null()),
+        Some(InvitationStatus::Revoked) => select
+            .filter(AcceptedAt.is_null())
+            .filter(RevokedAt.is_not_null()),
+        Some(InvitationStatus::Expired) => select
+            .filter(AcceptedAt.is_null())
+            .filter(RevokedAt.is_null())
+            .filter(ExpiresAt.lte(now)),
+        Some(InvitationStatus::Pending) => select
+            .filter(AcceptedAt.is_null())
+            .filter(RevokedAt.is_null())
+            .filter(ExpiresAt.gt(now)),
+    };
+    paging::fetch_newest_first(&state.db, select, invitation::Column::Id, page).await
+}
+
+/// Revokes an invitation that has not been accepted (ADMIN); revoking twice
+/// changes nothing. An accepted one is a `CONFLICT`.
+pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> AppResult<invitation::Model> {
+    permissions::require_admin(actor)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(state).await?;
+    let found = invitation::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .filter(|i| i.organisation_id == actor.organisation_id)
+        .ok_or(AppError::NotFound("invitation"))?;
+    if found.accepted_at.is_some() {
+        return Err(AppError::Conflict(
+            "the invitation was already accepted".into(),
+        ));
+    }
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::RevokedAt, Expr::value(now))
+        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    let revoked = invitation::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("invitation"))?;
+    if revoked.accepted_at.is_some() {
+        return Err(AppError::Conflict(
+            "the invitation was already accepted".into(),
+        ));
+    }
+    db::commit(txn, state).await?;
+    Ok(revoked)
+}
+
+/// Voids the pending invitations `inviter` sent (they are no longer an
+/// active admin), inside the caller's transaction.
+pub async fn void_sent_by(
+    conn: &impl ConnectionTrait,
+    inviter: i64,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::RevokedAt, Expr::value(now))
+        .filter(invitation::Column::InvitedBy.eq(inviter))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// Accepts an invitation: creates the member and signs them in. Each
@@ -118,19 +218,37 @@ pub async fn accept(
         .filter(invitation::Column::TokenHash.eq(token_hash(token.trim())))
         .one(&state.db)
         .await?;
-    let Some(found) =
-        found.filter(|i| i.accepted_at.is_none() && i.revoked_at.is_none() && i.expires_at > now)
-    else {
+    let Some(found) = found.filter(|i| {
+        invitation_status(i.accepted_at, i.revoked_at, i.expires_at, now)
+            == InvitationStatus::Pending
+    }) else {
         return Err(invalid());
     };
+    // An invitation is only as good as its inviter: one who has since been
+    // deactivated or demoted vouches for nobody.
+    let inviter_is_admin = match found.invited_by {
+        Some(inviter) => user::Entity::find_by_id(inviter)
+            .one(&state.db)
+            .await?
+            .is_some_and(|u| {
+                u.active && u.role == Role::Admin && u.organisation_id == found.organisation_id
+            }),
+        None => false,
+    };
+    if !inviter_is_admin {
+        return Err(invalid());
+    }
     let password_hash = password::hash(password.into_inner()).await?;
 
     let txn = db::begin_write(state).await?;
-    // Claim the invitation first: of two concurrent acceptances one wins.
+    // Claim the invitation first: of two concurrent acceptances one wins,
+    // and one racing a revocation (or its inviter's deactivation) loses if
+    // the revocation committed first.
     let claimed = invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedAt, Expr::value(now))
         .filter(invitation::Column::Id.eq(found.id))
         .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
         .exec(&txn)
         .await?;
     if claimed.rows_affected != 1 {

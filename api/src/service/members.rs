@@ -121,6 +121,9 @@ pub async fn set_role(
     let now = state.clock.now();
     // The member signs in again with the new role: every session ends.
     sessions::end_all_sessions(&txn, &target, now).await?;
+    if target.role == Role::Admin {
+        super::invitations::void_sent_by(&txn, target.id, now).await?;
+    }
     let mut active: user::ActiveModel = target.into();
     active.role = Set(role);
     active.updated_at = Set(now);
@@ -143,6 +146,7 @@ pub async fn deactivate(state: &AppState, actor: &Actor, user_id: i64) -> AppRes
         ensure_another_admin(&txn, actor.organisation_id, target.id).await?;
     }
     sessions::end_all_sessions(&txn, &target, now).await?;
+    super::invitations::void_sent_by(&txn, target.id, now).await?;
     let mut active: user::ActiveModel = target.into();
     active.active = Set(false);
     active.updated_at = Set(now);

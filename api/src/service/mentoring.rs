@@ -18,7 +18,7 @@ use crate::context::AppState;
 use crate::db;
 use crate::domain::mentoring::{self, Candidate, Suggestion};
 use crate::domain::paging::{PageRequest, Paged};
-use crate::domain::{matching, text};
+use crate::domain::text;
 use crate::error::{AppError, AppResult};
 
 /// Most open (OPEN or MATCHED) requests a learner may hold.
@@ -170,8 +170,8 @@ pub async fn withdraw(
     Ok(withdrawn)
 }
 
-/// A request visible to the actor: every member of the organisation may see
-/// requests (mentors look for people to help); the rest is `NOT_FOUND`.
+/// A request visible to the actor (see [`permissions::may_see_request`]);
+/// anything else is `NOT_FOUND`.
 pub async fn get(
     state: &AppState,
     actor: &Actor,
@@ -190,7 +190,26 @@ pub async fn get_in(
         .one(conn)
         .await?
         .ok_or(AppError::NotFound("mentoring request"))?;
-    permissions::require_same_organisation(actor, request.organisation_id, "mentoring request")?;
+    let open = request.status == RequestStatus::Open;
+    let mentor = if open || actor.is_admin() || actor.user_id == request.learner_id {
+        false
+    } else {
+        pairing::Entity::find()
+            .filter(pairing::Column::RequestId.eq(request.id))
+            .filter(pairing::Column::MentorId.eq(actor.user_id))
+            .count(conn)
+            .await?
+            > 0
+    };
+    if !permissions::may_see_request(
+        actor,
+        request.organisation_id,
+        open,
+        request.learner_id,
+        mentor,
+    ) {
+        return Err(AppError::NotFound("mentoring request"));
+    }
     Ok(request)
 }
 
@@ -277,7 +296,7 @@ pub async fn requested_skills(
 /// Mentors of the organisation who accept mentees. With `skills`, only those
 /// who could score for one of them (at least the minimum mentor level), with
 /// only those skills' levels: scoring looks at nothing else.
-async fn candidates(
+pub(super) async fn candidates(
     conn: &impl ConnectionTrait,
     organisation_id: i64,
     skills: Option<&[i64]>,
@@ -325,7 +344,7 @@ async fn candidates(
 
 /// Self-assessed levels of `users`, by user and skill; with `skills`, only
 /// those skills.
-async fn levels_of(
+pub(super) async fn levels_of(
     conn: &impl ConnectionTrait,
     users: &[i64],
     skills: Option<&[i64]>,
@@ -348,7 +367,7 @@ async fn levels_of(
 }
 
 /// Mentors each learner already has a proposed or active pairing with.
-async fn paired_with(
+pub(super) async fn paired_with(
     conn: &impl ConnectionTrait,
     learners: &[i64],
 ) -> AppResult<HashSet<(i64, i64)>> {
@@ -397,111 +416,4 @@ pub async fn suggestions(
     let mut ranked = mentoring::rank(&requested, &learner_levels, &pool);
     ranked.truncate(first);
     Ok(ranked)
-}
-
-/// One pairing chosen by the automatic matching.
-#[derive(Debug, Clone)]
-pub struct Matched {
-    pub request: mentoring_request::Model,
-    pub suggestion: Suggestion,
-    /// The pairing created, unless it was a dry run.
-    pub pairing: Option<pairing::Model>,
-}
-
-/// The outcome of the automatic matching.
-#[derive(Debug, Clone, Default)]
-pub struct AutoMatch {
-    pub matched: Vec<Matched>,
-    /// Thousandths of a point.
-    pub total_score: i64,
-    pub unmatched: Vec<mentoring_request::Model>,
-}
-
-/// Assigns open requests to mentors with the greatest total score within
-/// every mentor's free capacity (ADMIN). With `dry_run` false, creates the
-/// pairings as PROPOSED in one transaction and notifies the mentors.
-pub async fn auto_match(state: &AppState, actor: &Actor, dry_run: bool) -> AppResult<AutoMatch> {
-    permissions::require_admin(actor)?;
-    let now = state.clock.now();
-    let txn = db::begin_write(state).await?;
-    let open = mentoring_request::Entity::find()
-        .filter(mentoring_request::Column::OrganisationId.eq(actor.organisation_id))
-        .filter(mentoring_request::Column::Status.eq(RequestStatus::Open))
-        .order_by_asc(mentoring_request::Column::Id)
-        .all(&txn)
-        .await?;
-    let request_ids: Vec<i64> = open.iter().map(|r| r.id).collect();
-    let learners: Vec<i64> = open.iter().map(|r| r.learner_id).collect();
-    let requested = requested_skills(&txn, &request_ids).await?;
-    let learner_levels = levels_of(&txn, &learners, None).await?;
-    let excluded = paired_with(&txn, &learners).await?;
-    let pool = candidates(&txn, actor.organisation_id, None).await?;
-
-    let mut scored: Vec<Vec<Suggestion>> = Vec::with_capacity(open.len());
-    let mut options: Vec<matching::Options> = Vec::with_capacity(open.len());
-    for request in &open {
-        let skills = requested.get(&request.id).cloned().unwrap_or_default();
-        let levels = learner_levels
-            .get(&request.learner_id)
-            .cloned()
-            .unwrap_or_default();
-        let mut row = Vec::new();
-        let mut suggestions = Vec::new();
-        for (index, candidate) in pool.iter().enumerate() {
-            if candidate.mentor_id == request.learner_id
-                || excluded.contains(&(request.learner_id, candidate.mentor_id))
-            {
-                continue;
-            }
-            if let Some(s) = mentoring::score(&skills, &levels, candidate) {
-                row.push((index, s.score));
-                suggestions.push(s);
-            }
-        }
-        options.push(row);
-        scored.push(suggestions);
-    }
-    let capacities: Vec<u32> = pool.iter().map(|c| c.free_capacity).collect();
-    let assignment = matching::assign(&options, &capacities);
-
-    let mut result = AutoMatch::default();
-    let mut matched_requests = HashSet::new();
-    // The same learner never gets the same mentor twice in one run.
-    let mut pairs_taken = HashSet::new();
-    for (request_index, mentor_index) in assignment {
-        let request = &open[request_index];
-        let mentor_id = pool[mentor_index].mentor_id;
-        let Some(suggestion) = scored[request_index]
-            .iter()
-            .find(|s| s.mentor_id == mentor_id)
-            .cloned()
-        else {
-            continue;
-        };
-        if !pairs_taken.insert((request.learner_id, mentor_id)) {
-            continue;
-        }
-        let pairing = if dry_run {
-            None
-        } else {
-            Some(pairings::create_proposal(&txn, request, mentor_id, actor.user_id, "", now).await?)
-        };
-        result.total_score += suggestion.score;
-        matched_requests.insert(request.id);
-        result.matched.push(Matched {
-            request: request.clone(),
-            suggestion,
-            pairing,
-        });
-    }
-    result.unmatched = open
-        .into_iter()
-        .filter(|r| !matched_requests.contains(&r.id))
-        .collect();
-    if dry_run {
-        txn.rollback().await?;
-    } else {
-        db::commit(txn, state).await?;
-    }
-    Ok(result)
 }

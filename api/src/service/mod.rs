@@ -3,12 +3,14 @@
 //! [`crate::auth::permissions`], applies the rules from [`crate::domain`] and
 //! writes in one transaction.
 
+pub mod automatch;
 pub mod calendar;
 pub mod clinics;
 pub mod courses;
 pub mod enrolments;
 pub mod expertise;
 pub mod invitations;
+pub mod maintenance;
 pub mod members;
 pub mod mentoring;
 pub mod notifications;

@@ -17,7 +17,7 @@ use sea_orm::{
 
 use super::mentoring;
 use super::notifications::{self, Kind};
-use crate::auth::Actor;
+use crate::auth::{Actor, permissions};
 use crate::context::AppState;
 use crate::db;
 use crate::domain::mentoring::{Event, request_status, transition};
@@ -28,7 +28,7 @@ use crate::error::{AppError, AppResult};
 pub const FEEDBACK_REVEAL_AFTER: Duration = Duration::days(14);
 
 fn is_party(actor: &Actor, pairing: &pairing::Model) -> bool {
-    actor.user_id == pairing.mentor_id || actor.user_id == pairing.learner_id
+    permissions::is_pairing_party(actor, pairing.mentor_id, pairing.learner_id)
 }
 
 /// A pairing visible to the actor (a party or an admin of its organisation).
@@ -65,8 +65,12 @@ async fn lock_in(
 
 /// Whether the actor may see a pairing: a party, or an admin of its organisation.
 pub fn visible_to(actor: &Actor, pairing: &pairing::Model) -> bool {
-    pairing.organisation_id == actor.organisation_id
-        && (is_party(actor, pairing) || actor.is_admin())
+    permissions::may_see_pairing(
+        actor,
+        pairing.organisation_id,
+        pairing.mentor_id,
+        pairing.learner_id,
+    )
 }
 
 fn visible(actor: &Actor, found: Option<pairing::Model>) -> AppResult<pairing::Model> {

@@ -57,6 +57,21 @@ impl MemberMutation {
         })
     }
 
+    /// Revokes an invitation that has not been accepted (ADMIN): its token
+    /// stops working at once. Revoking twice changes nothing.
+    async fn revoke_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The invitation to revoke.")] id: ID,
+    ) -> async_graphql::Result<Invitation> {
+        let actor = actor(ctx).await?;
+        let id = ids::decode(&id, Kind::Invitation, "id")?;
+        Ok(Invitation {
+            model: invitations::revoke(state(ctx)?, &actor, id).await?,
+            token: None,
+        })
+    }
+
     /// Accepts an invitation: creates the member and signs them in.
     async fn accept_invitation(
         &self,

@@ -10,7 +10,7 @@ use crate::graphql::types::{
     AutoMatchResult, Feedback, MatchedPairing, MentorProfile, MentorSuggestion, MentoringRequest,
     MentoringSession, Pairing,
 };
-use crate::service::{mentoring, pairings};
+use crate::service::{automatch, mentoring, pairings};
 
 /// An offer to mentor.
 #[derive(InputObject)]
@@ -180,7 +180,10 @@ impl MentoringMutation {
             },
         )
         .await?;
-        Ok(MentoringSession(logged))
+        Ok(MentoringSession {
+            model: logged,
+            notes_readable: true,
+        })
     }
 
     /// Leaves feedback, once per party; hidden from the other party until both
@@ -193,21 +196,28 @@ impl MentoringMutation {
     ) -> async_graphql::Result<Feedback> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&pairing_id, Kind::Pairing, "pairingId")?;
-        Ok(Feedback(
-            pairings::leave_feedback(state(ctx)?, &actor, id, input.rating, &input.comment).await?,
-        ))
+        Ok(Feedback {
+            model: pairings::leave_feedback(state(ctx)?, &actor, id, input.rating, &input.comment)
+                .await?,
+            comment_readable: true,
+        })
     }
 
-    /// Assigns open requests to mentors with the greatest total score within
-    /// every mentor's free capacity (ADMIN). `dryRun: false` creates the
-    /// pairings as PROPOSED and notifies the mentors.
+    /// Assigns open requests to mentors (ADMIN): of every assignment that
+    /// respects each mentor's free places and pairs a learner with a given
+    /// mentor at most once (never with themselves or a mentor they already
+    /// have a pairing with), the one with the greatest total score: the true
+    /// optimum, not a greedy approximation. `dryRun: false` creates the
+    /// pairings as PROPOSED and notifies the mentors. One run per
+    /// organisation at a time (`CONFLICT` while another runs).
     async fn auto_match(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "True: only show what would be proposed; false: propose it.")]
         dry_run: bool,
     ) -> async_graphql::Result<AutoMatchResult> {
         let actor = actor(ctx).await?;
-        let result = mentoring::auto_match(state(ctx)?, &actor, dry_run).await?;
+        let result = automatch::auto_match(state(ctx)?, &actor, dry_run).await?;
         Ok(AutoMatchResult {
             total_score: result.total_score as f64 / SCALE as f64,
             pairings: result

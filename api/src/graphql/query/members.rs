@@ -6,7 +6,8 @@ use crate::domain::paging::Position;
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::pagination::{Page, connection, page_request};
-use crate::graphql::types::{Role, User};
+use crate::graphql::types::{Invitation, InvitationStatus, Role, User};
+use crate::service::invitations;
 use crate::service::members::{self, MemberFilter as Filter};
 
 /// Which members to list; every field narrows the list.
@@ -30,6 +31,7 @@ pub struct MembersQuery;
 #[Object]
 impl MembersQuery {
     /// Members of the caller's organisation, in joining order.
+    #[graphql(complexity = "crate::graphql::cost::page(first, last, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -60,5 +62,24 @@ impl MembersQuery {
         )
         .await?;
         Ok(connection(paged, |u| Position::id(u.id), User::new))
+    }
+
+    /// The organisation's invitations, newest first (ADMIN).
+    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
+    async fn invitations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only invitations with this status.")] status: Option<InvitationStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<Invitation>> {
+        let actor = actor(ctx).await?;
+        let page = page_request(ctx, first, after, None, None)?;
+        let paged = invitations::list(state(ctx)?, &actor, status.map(Into::into), &page).await?;
+        Ok(connection(
+            paged,
+            |i| Position::id(i.id),
+            |model| Invitation { model, token: None },
+        ))
     }
 }

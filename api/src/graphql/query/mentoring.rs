@@ -38,6 +38,7 @@ impl MentoringQuery {
 #[Object]
 impl MentoringQuery {
     /// The caller's own mentoring requests.
+    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
     async fn my_mentoring_requests(
         &self,
         ctx: &Context<'_>,
@@ -56,6 +57,7 @@ impl MentoringQuery {
     }
 
     /// Open requests of others asking for a skill the caller knows at level 3 or better.
+    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
     async fn mentoring_requests_i_can_help_with(
         &self,
         ctx: &Context<'_>,
@@ -66,6 +68,7 @@ impl MentoringQuery {
     }
 
     /// Every mentoring request of the organisation (ADMIN).
+    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
     async fn mentoring_requests(
         &self,
         ctx: &Context<'_>,
@@ -77,6 +80,7 @@ impl MentoringQuery {
     }
 
     /// Ranked, explained mentors for a request (its learner or an ADMIN); at most 50.
+    #[graphql(complexity = "crate::graphql::cost::page(Some(first), None, child_complexity)")]
     async fn mentor_suggestions(
         &self,
         ctx: &Context<'_>,

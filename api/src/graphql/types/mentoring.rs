@@ -4,6 +4,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::{feedback, mentor_profile, mentoring_request, mentoring_session, pairing};
 
 use super::{Skill, User};
+use crate::auth::permissions;
 use crate::domain::mentoring::{Reason, SCALE, Suggestion};
 use crate::error::AppError;
 use crate::graphql::context::{actor, state};
@@ -131,7 +132,7 @@ impl MentoringRequest {
             .unwrap_or_default();
         Ok(all
             .iter()
-            .filter(|p| me.is_admin() || me.user_id == p.learner_id || me.user_id == p.mentor_id)
+            .filter(|p| pairings::visible_to(&me, p))
             .cloned()
             .map(Pairing)
             .collect())
@@ -276,11 +277,20 @@ impl Pairing {
 
     /// Logged sessions, oldest first.
     async fn sessions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MentoringSession>> {
+        let me = actor(ctx).await?;
+        let words = permissions::may_read_pairing_words(&me, self.0.mentor_id, self.0.learner_id);
         let sessions = loader(ctx)?
             .load_one(PairingSessions(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(sessions.iter().cloned().map(MentoringSession).collect())
+        Ok(sessions
+            .iter()
+            .cloned()
+            .map(|model| MentoringSession {
+                notes_readable: words,
+                model,
+            })
+            .collect())
     }
 
     /// Feedback the caller may read: their own; the other party's once both
@@ -292,68 +302,89 @@ impl Pairing {
             .await?
             .unwrap_or_default();
         let now = state(ctx)?.clock.now();
+        let words = permissions::may_read_pairing_words(&me, self.0.mentor_id, self.0.learner_id);
         Ok(pairings::readable_feedback(&me, &self.0, &all, now)
             .into_iter()
-            .map(Feedback)
+            .map(|model| Feedback {
+                comment_readable: words,
+                model,
+            })
             .collect())
     }
 }
 
 /// A logged mentoring session.
-pub struct MentoringSession(pub mentoring_session::Model);
+pub struct MentoringSession {
+    pub model: mentoring_session::Model,
+    /// Whether the viewer may read its notes (a party of the pairing).
+    pub notes_readable: bool,
+}
 
-/// A logged mentoring session.
+/// A logged mentoring session. Admins see that it was held, when and how
+/// long; what was said is for the pairing's two parties.
 #[Object]
 impl MentoringSession {
+    /// When the session took place.
     async fn held_at(&self) -> Timestamp {
-        self.0.held_at.into()
+        self.model.held_at.into()
     }
 
+    /// How long it lasted, in minutes.
     async fn minutes(&self) -> i32 {
-        self.0.minutes
+        self.model.minutes
     }
 
-    /// Visible to both parties.
-    async fn notes(&self) -> &str {
-        &self.0.notes
+    /// Notes both parties see; null for anyone else (admins included).
+    async fn notes(&self) -> Option<&str> {
+        self.notes_readable.then_some(self.model.notes.as_str())
     }
 
     /// Visible to its author alone (null for anyone else).
     async fn private_note(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
         let me = actor(ctx).await?;
-        Ok(if me.user_id == self.0.author_id {
-            self.0.private_note.clone()
-        } else {
-            None
-        })
+        Ok(
+            if permissions::may_read_private_note(&me, self.model.author_id) {
+                self.model.private_note.clone()
+            } else {
+                None
+            },
+        )
     }
 
+    /// The party who logged it.
     async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        user(ctx, self.0.author_id).await
+        user(ctx, self.model.author_id).await
     }
 }
 
 /// One party's feedback on a pairing.
-pub struct Feedback(pub feedback::Model);
+pub struct Feedback {
+    pub model: feedback::Model,
+    /// Whether the viewer may read its comment (a party of the pairing).
+    pub comment_readable: bool,
+}
 
 /// One party's feedback on a pairing.
 #[Object]
 impl Feedback {
     /// 1 to 5.
     async fn rating(&self) -> i32 {
-        self.0.rating
+        self.model.rating
     }
 
-    async fn comment(&self) -> &str {
-        &self.0.comment
+    /// The words; for the pairing's two parties alone (null for admins).
+    async fn comment(&self) -> Option<&str> {
+        self.comment_readable.then_some(self.model.comment.as_str())
     }
 
+    /// The party who left it.
     async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        user(ctx, self.0.author_id).await
+        user(ctx, self.model.author_id).await
     }
 
+    /// When it was left.
     async fn created_at(&self) -> Timestamp {
-        self.0.created_at.into()
+        self.model.created_at.into()
     }
 }
 
@@ -371,7 +402,7 @@ pub struct MatchedPairing {
 pub struct AutoMatchResult {
     /// The chosen pairings.
     pub pairings: Vec<MatchedPairing>,
-    /// The sum of their scores: the greatest possible within every mentor's free capacity.
+    /// The sum of their scores: the greatest possible under autoMatch's rules.
     pub total_score: f64,
     /// Open requests no mentor could take.
     pub unmatched: Vec<MentoringRequest>,

@@ -15,7 +15,7 @@ pub mod user;
 pub use clinic::{Clinic, ClinicRegistration, ClinicStatus, RegistrationStatus};
 pub use course::{Course, CourseStatus, Enrolment, Lesson};
 pub use expertise::{SkillMap, UserSkill};
-pub use invitation::Invitation;
+pub use invitation::{Invitation, InvitationStatus};
 pub use mentoring::Feedback;
 pub use mentoring::{
     AutoMatchResult, MatchedPairing, MentorProfile, MentorSuggestion, MentoringRequest,
