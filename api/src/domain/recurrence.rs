@@ -1,8 +1,15 @@
 //! Weekly series, computed in the clinic's own time zone: a weekly 10:00
 //! Europe/Helsinki clinic stays at 10:00 local time across daylight-saving
 //! changes, so its UTC instant moves by an hour.
+//!
+//! The first clinic is exactly the given start. Each later week keeps the
+//! first's local wall-clock time; where that time occurs twice (the autumn
+//! change) the week keeps the UTC offset the series started with (the
+//! earlier of the two when neither has it), and where it does not occur (the
+//! spring change) it moves forward by the real length of the gap (half an
+//! hour on Lord Howe Island, two hours at Troll station, an hour elsewhere).
 
-use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::error::AppError;
@@ -41,7 +48,9 @@ pub fn weekly(
             "a weekly clinic must last less than a week",
         ));
     }
-    let local_start = starts_at.with_timezone(&tz).naive_local();
+    let first = starts_at.with_timezone(&tz);
+    let local_start = first.naive_local();
+    let first_offset = first.offset().fix().local_minus_utc();
     let count = match rule {
         Weekly::Count(count) => {
             if !(1..=MAX_OCCURRENCES).contains(&count) {
@@ -72,23 +81,43 @@ pub fn weekly(
     };
     Ok((0..count)
         .map(|week| {
-            let local = local_start + Duration::weeks(i64::from(week));
-            let start = resolve(tz, local);
+            let start = if week == 0 {
+                starts_at
+            } else {
+                let local = local_start + Duration::weeks(i64::from(week));
+                resolve(tz, local, first_offset)
+            };
             (start, start + duration)
         })
         .collect())
 }
 
-/// The UTC instant of a local wall-clock time. In the autumn overlap the
-/// earlier instant is taken; in the spring gap the time moves an hour later.
-pub fn resolve(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+/// The UTC instant of a local wall-clock time in `tz`, for a series whose
+/// first clinic had the UTC offset `first_offset` (seconds east of UTC).
+/// Twice over (the autumn change): the instant with that offset, else the
+/// earlier. Not at all (the spring change): the time as the offset in force
+/// just before the gap reads it, which is the local time moved forward by
+/// the gap's length.
+pub fn resolve(tz: Tz, local: NaiveDateTime, first_offset: i32) -> DateTime<Utc> {
+    let offset = |at: &DateTime<Tz>| at.offset().fix().local_minus_utc();
     match tz.from_local_datetime(&local) {
         LocalResult::Single(at) => at.with_timezone(&Utc),
-        LocalResult::Ambiguous(earlier, _) => earlier.with_timezone(&Utc),
-        LocalResult::None => match tz.from_local_datetime(&(local + Duration::hours(1))) {
-            LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.with_timezone(&Utc),
-            LocalResult::None => tz.from_utc_datetime(&local).with_timezone(&Utc),
-        },
+        LocalResult::Ambiguous(earlier, later) => {
+            if offset(&later) == first_offset && offset(&earlier) != first_offset {
+                later.with_timezone(&Utc)
+            } else {
+                earlier.with_timezone(&Utc)
+            }
+        }
+        LocalResult::None => {
+            // Two days before, read as UTC, is before the gap began whatever
+            // the zone's offset (at most 14 hours), and after any earlier change.
+            let before = tz
+                .offset_from_utc_datetime(&(local - Duration::days(2)))
+                .fix()
+                .local_minus_utc();
+            Utc.from_utc_datetime(&(local - Duration::seconds(i64::from(before))))
+        }
     }
 }
 
