@@ -1,15 +1,17 @@
 //! The optimal assignment of requests to mentors: the greatest total weight
 //! that respects each mentor's capacity, takes each request at most once, and
 //! gives a learner a given mentor at most once (a learner's several requests
-//! may go to different mentors). Exact: min-cost flow by successive shortest
-//! paths (Dijkstra with potentials), stopping when no augmenting path
-//! improves the total.
+//! may go to different mentors). Exact: a min-cost flow, computed by
+//! successive shortest paths (Dijkstra with potentials), one request at a
+//! time.
 //!
-//! Network: source → request (capacity 1) → mentor (capacity 1, cost −weight)
-//! → sink (capacity = the mentor's free places). For a learner with several
-//! requests, each request reaches a mentor through a node for that learner
-//! and mentor, of capacity 1: the rule is part of the network, so the
-//! optimum found is the optimum under it.
+//! Network: every request holds one unit, which goes to the sink either
+//! through a mentor (request → mentor at cost −weight, capacity 1; mentor →
+//! sink, capacity = the mentor's free places) or unmatched (request → sink
+//! at cost 0). For a learner with several requests, a mentor who could take
+//! two of them is reached through a node for that learner and mentor, of
+//! capacity 1: the rule is part of the network, so the optimum found is the
+//! optimum under it.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -58,18 +60,28 @@ pub fn assign(requests: &[Request], capacities: &[u32]) -> Vec<(usize, usize)> {
     for request in requests {
         *requests_of.entry(request.learner).or_default() += 1;
     }
-    // Nodes in topological order: source, requests, learner–mentor nodes,
-    // mentors, sink; every forward edge goes to a higher index.
-    let source = 0;
-    let mut pairs: HashMap<(i64, usize), usize> = HashMap::new();
-    let mut pair_mentor: Vec<usize> = Vec::new();
+    // Nodes in topological order: (an unused 0), requests, learner–mentor
+    // nodes, mentors, sink; every forward edge goes to a higher index.
+    // A learner–mentor node only where it is needed: a mentor who could take
+    // two or more of one learner's requests.
+    let mut shared: HashMap<(i64, usize), u32> = HashMap::new();
     for request in requests {
         if requests_of.get(&request.learner).copied().unwrap_or(0) < 2 {
             continue;
         }
         for &(mentor, weight) in &request.options {
             if mentor < m && weight > 0 {
-                pairs.entry((request.learner, mentor)).or_insert_with(|| {
+                *shared.entry((request.learner, mentor)).or_default() += 1;
+            }
+        }
+    }
+    let mut pairs: HashMap<(i64, usize), usize> = HashMap::new();
+    let mut pair_mentor: Vec<usize> = Vec::new();
+    for request in requests {
+        for &(mentor, weight) in &request.options {
+            let key = (request.learner, mentor);
+            if mentor < m && weight > 0 && shared.get(&key).copied().unwrap_or(0) >= 2 {
+                pairs.entry(key).or_insert_with(|| {
                     pair_mentor.push(mentor);
                     pair_mentor.len() - 1
                 });
@@ -82,7 +94,6 @@ pub fn assign(requests: &[Request], capacities: &[u32]) -> Vec<(usize, usize)> {
     let n = sink + 1;
     let mut graph: Vec<Vec<Edge>> = (0..n).map(|_| Vec::new()).collect();
     for (i, request) in requests.iter().enumerate() {
-        add(&mut graph, source, 1 + i, 1, 0);
         for &(mentor, weight) in &request.options {
             if mentor >= m || weight <= 0 {
                 continue;
@@ -92,6 +103,8 @@ pub fn assign(requests: &[Request], capacities: &[u32]) -> Vec<(usize, usize)> {
                 None => add(&mut graph, 1 + i, mentor_node(mentor), 1, -weight),
             }
         }
+        // Unmatched: added last, so a tie goes to a mentor.
+        add(&mut graph, 1 + i, sink, 1, 0);
     }
     for (pair, &mentor) in pair_mentor.iter().enumerate() {
         add(&mut graph, 1 + r + pair, mentor_node(mentor), 1, 0);
@@ -102,12 +115,13 @@ pub fn assign(requests: &[Request], capacities: &[u32]) -> Vec<(usize, usize)> {
         }
     }
 
-    // Initial potentials: shortest distances from the source in the acyclic
-    // network, one pass in topological order (nodes out of reach keep 0,
-    // which keeps their edges' reduced costs non-negative as costs are ≤ 0).
+    // Initial potentials: shortest distances from the requests in the
+    // acyclic network, one pass in topological order (nodes out of reach
+    // keep 0, which keeps their edges' reduced costs non-negative as every
+    // cost is ≤ 0).
     let mut potential = vec![0i64; n];
     let mut reached = vec![false; n];
-    reached[source] = true;
+    reached[1..=r].fill(true);
     for u in 0..n {
         if !reached[u] {
             continue;
@@ -123,14 +137,22 @@ pub fn assign(requests: &[Request], capacities: &[u32]) -> Vec<(usize, usize)> {
         }
     }
 
+    // Each request's unit in turn, along the cheapest path in the residual
+    // network (which may move earlier requests to other mentors). Every step
+    // keeps the flow of minimum cost for the units sent so far, so the last
+    // is the optimum.
     const INF: i64 = i64::MAX / 4;
-    loop {
-        let mut dist = vec![INF; n];
-        let mut prev: Vec<Option<(usize, usize)>> = vec![None; n];
-        dist[source] = 0;
-        let mut heap = BinaryHeap::new();
-        heap.push(Reverse((0i64, source)));
-        let mut settled = vec![false; n];
+    let mut dist = vec![INF; n];
+    let mut prev: Vec<Option<(usize, usize)>> = vec![None; n];
+    let mut settled = vec![false; n];
+    let mut heap = BinaryHeap::new();
+    for start in 1..=r {
+        dist.fill(INF);
+        prev.fill(None);
+        settled.fill(false);
+        heap.clear();
+        dist[start] = 0;
+        heap.push(Reverse((0i64, start)));
         while let Some(Reverse((d, u))) = heap.pop() {
             if settled[u] || d > dist[u] {
                 continue;
@@ -144,9 +166,10 @@ pub fn assign(requests: &[Request], capacities: &[u32]) -> Vec<(usize, usize)> {
                 if e.cap <= 0 || settled[e.to] {
                     continue;
                 }
-                let reduced = e.cost + potential[u] - potential[e.to];
-                let next = d + reduced;
-                if next < dist[e.to] {
+                let next = d + e.cost + potential[u] - potential[e.to];
+                // Reduced costs are never negative: a node already as far as
+                // the sink's best distance cannot lead to a shorter path.
+                if next < dist[e.to] && (e.to == sink || next < dist[sink]) {
                     dist[e.to] = next;
                     prev[e.to] = Some((u, k));
                     heap.push(Reverse((next, e.to)));
@@ -154,12 +177,8 @@ pub fn assign(requests: &[Request], capacities: &[u32]) -> Vec<(usize, usize)> {
             }
         }
         if dist[sink] >= INF {
-            break;
-        }
-        // The real cost of the path; a non-negative one no longer helps.
-        let path_cost = dist[sink] + potential[sink] - potential[source];
-        if path_cost >= 0 {
-            break;
+            // Cannot happen: the unmatched edge always leads to the sink.
+            continue;
         }
         // Nodes not settled before the sink move by the sink's distance,
         // which keeps every reduced cost non-negative.
