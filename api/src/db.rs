@@ -150,6 +150,22 @@ pub async fn commit(txn: WriteTxn, state: &AppState) -> Result<(), DbErr> {
     Ok(())
 }
 
+/// `select` as `SELECT … FOR UPDATE` on PostgreSQL: the rows it reads stay
+/// locked until the transaction ends, so a decision taken on them cannot be
+/// undercut by another transaction. On SQLite a write transaction already
+/// holds the whole database.
+pub fn for_update<E: sea_orm::EntityTrait>(
+    select: sea_orm::Select<E>,
+    conn: &impl ConnectionTrait,
+) -> sea_orm::Select<E> {
+    use sea_orm::QuerySelect;
+    if is_postgres(conn) {
+        select.lock_exclusive()
+    } else {
+        select
+    }
+}
+
 /// Whether the pool talks to PostgreSQL.
 pub fn is_postgres(db: &impl ConnectionTrait) -> bool {
     db.get_database_backend() == DbBackend::Postgres

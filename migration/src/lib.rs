@@ -11,6 +11,7 @@ mod m20261128_000002_skills;
 mod m20261128_000003_courses_and_clinics;
 mod m20261128_000004_mentoring_and_notifications;
 mod m20261206_000005_security;
+mod m20261206_000006_rules_in_the_database;
 
 /// The ordered list of every migration.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_courses_and_clinics::Migration),
             Box::new(m20261128_000004_mentoring_and_notifications::Migration),
             Box::new(m20261206_000005_security::Migration),
+            Box::new(m20261206_000006_rules_in_the_database::Migration),
         ]
     }
 }

@@ -2,8 +2,8 @@
 //! cancellation, moves, attendance, and the calendar feed.
 
 use chrono::Duration;
-use entity::{SeatStatus, notification, seat};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::notification;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::{SCHEDULE, Session, TestApp, error_code, spawn_app};
@@ -633,99 +633,6 @@ async fn the_clinic_board_filters_by_time_skill_and_status_and_pages_by_start() 
     let outsider = app.sign_up("Elsewhere", "x@elsewhere.fi").await;
     let none = app.gql(BOARD, json!({}), outsider.token()).await;
     assert_eq!(none["data"]["clinics"]["totalCount"], 0);
-}
-
-#[tokio::test]
-async fn two_hundred_concurrent_registrations_fill_twenty_seats_exactly() {
-    let app = spawn_app().await;
-    let (admin, facilitator) = org(&app).await;
-    let clinic = app
-        .schedule_clinic(
-            &admin,
-            &facilitator.user_id,
-            "2027-01-10T10:00:00Z",
-            "2027-01-10T11:00:00Z",
-            20,
-        )
-        .await;
-    let people = app.bulk_members(&admin, 200).await;
-
-    let requests = people
-        .iter()
-        .map(|p| app.gql(REGISTER, json!({"id": clinic}), p.token()));
-    let results = futures_util::future::join_all(requests).await;
-    let mut confirmed = 0;
-    let mut positions = Vec::new();
-    for body in &results {
-        let reg = &body["data"]["registerForClinic"];
-        match reg["status"].as_str() {
-            Some("CONFIRMED") => confirmed += 1,
-            Some("WAITLISTED") => positions.push(reg["waitlistPosition"].as_i64().unwrap()),
-            _ => panic!("unexpected answer: {body}"),
-        }
-    }
-    assert_eq!(confirmed, 20);
-    positions.sort_unstable();
-    assert_eq!(positions, (1..=180).collect::<Vec<i64>>());
-
-    // The database agrees: 20 confirmed, 180 waiting, nobody twice.
-    let pool_seats = seat::Entity::find()
-        .order_by_asc(seat::Column::Id)
-        .all(&app.state.db)
-        .await
-        .unwrap();
-    assert_eq!(
-        pool_seats
-            .iter()
-            .filter(|s| s.status == SeatStatus::Confirmed)
-            .count(),
-        20
-    );
-    let mut holders: Vec<i64> = pool_seats.iter().map(|s| s.user_id).collect();
-    holders.sort_unstable();
-    holders.dedup();
-    assert_eq!(holders.len(), 200);
-
-    // Twenty confirmed holders cancel at once: the next twenty in arrival order move up.
-    let waiting_in_order: Vec<i64> = pool_seats
-        .iter()
-        .filter(|s| s.status == SeatStatus::Waitlisted)
-        .map(|s| s.id)
-        .collect();
-    let confirmed_regs: Vec<(String, &Session)> = results
-        .iter()
-        .zip(&people)
-        .filter(|(body, _)| body["data"]["registerForClinic"]["status"] == "CONFIRMED")
-        .map(|(body, person)| {
-            (
-                body["data"]["registerForClinic"]["id"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned(),
-                person,
-            )
-        })
-        .collect();
-    let cancels = confirmed_regs
-        .iter()
-        .map(|(id, person)| app.gql(CANCEL_REG, json!({"id": id}), person.token()));
-    for body in futures_util::future::join_all(cancels).await {
-        assert_eq!(
-            body["data"]["cancelRegistration"]["status"], "CANCELLED",
-            "{body}"
-        );
-    }
-    let after = seat::Entity::find().all(&app.state.db).await.unwrap();
-    let mut now_confirmed: Vec<i64> = after
-        .iter()
-        .filter(|s| s.status == SeatStatus::Confirmed)
-        .map(|s| s.id)
-        .collect();
-    now_confirmed.sort_unstable();
-    assert_eq!(now_confirmed, waiting_in_order[..20].to_vec());
-    let board = app.gql(CLINIC, json!({"id": clinic}), admin.token()).await;
-    assert_eq!(board["data"]["node"]["seatsTaken"], 20);
-    assert_eq!(board["data"]["node"]["waitlistLength"], 160);
 }
 
 #[tokio::test]

@@ -215,9 +215,7 @@ async fn spawn_on(db: TestDb, configure: impl FnOnce(&mut Settings)) -> TestApp 
     settings.bind = "127.0.0.1:0".into();
     settings.workers = Some(2);
     settings.database.db_max_connections = 5;
-    settings.jwt_secret = Some(voimavara_api::config::Secret::new(
-        "test secret: 0123456789abcdef0123456789",
-    ));
+    settings.jwt_secret = Some(voimavara_api::config::Secret::new(TEST_SECRET));
     configure(&mut settings);
 
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap());
@@ -750,5 +748,178 @@ impl RawSocket {
         }
         let frame: Vec<u8> = self.buffer.drain(..header + len).collect();
         (opcode, frame[header..].to_vec())
+    }
+}
+
+/// The signing secret every test server shares, in-process or not.
+pub const TEST_SECRET: &str = "test secret: 0123456789abcdef0123456789";
+
+/// When the suite does not run on PostgreSQL: says so on the test output
+/// (even for a passing test) and in `skipped-tests.txt` under the target
+/// folder's test scratch space, which CI's PostgreSQL run requires to stay
+/// empty. Returns the PostgreSQL admin URL when there is one.
+pub fn postgres_or_skip(test: &str, why: &str) -> Option<String> {
+    let url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| url.starts_with("postgres"));
+    if url.is_none() {
+        use std::io::Write;
+        let line = format!("SKIPPED {test}: {why} (needs TEST_DATABASE_URL=postgres://…)\n");
+        // Straight to the process's stderr, past the harness's capture.
+        let _ = std::io::stderr().write_all(line.as_bytes());
+        let log = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("skipped-tests.txt");
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+        {
+            let _ = file.write_all(line.as_bytes());
+        }
+    }
+    url
+}
+
+/// The real `voimavara` binary serving a test's database in a process of its
+/// own, with the test servers' signing secret; stopped when dropped.
+pub struct ServerProcess {
+    pub address: String,
+    pub child: tokio::process::Child,
+    /// Everything it has logged so far.
+    pub log: Arc<std::sync::Mutex<Vec<String>>>,
+    client: reqwest::Client,
+}
+
+impl ServerProcess {
+    /// Starts the binary on `database_url` with `env` (on top of the signing
+    /// secret and `RUST_LOG=info`) and waits until it listens.
+    pub async fn spawn(database_url: &str, env: &[(&str, &str)]) -> ServerProcess {
+        use tokio::io::AsyncBufReadExt;
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_voimavara"));
+        command
+            .args([
+                "serve",
+                "--database-url",
+                database_url,
+                "--bind",
+                "127.0.0.1:0",
+            ])
+            .env("VOIMAVARA_JWT_SECRET", TEST_SECRET)
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().expect("the binary starts");
+        let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("piped")).lines();
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let address = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await.expect("its output") {
+                let found = line
+                    .split("serving GraphQL at ")
+                    .nth(1)
+                    .and_then(|rest| rest.split("/graphql").next())
+                    .map(str::to_owned);
+                log.lock().unwrap().push(line);
+                if let Some(address) = found {
+                    return address;
+                }
+            }
+            panic!(
+                "the server exited before listening: {:?}",
+                log.lock().unwrap()
+            );
+        })
+        .await
+        .expect("the server listens within a minute");
+        let sink = log.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        ServerProcess {
+            address,
+            child,
+            log,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// POSTs a GraphQL operation, like [`TestApp::gql`].
+    pub async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+
+    /// The lines it logged at ERROR or WARN, to show with a failure.
+    pub fn troubles(&self) -> String {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|line| line.contains("ERROR") || line.contains("WARN"))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl TestApp {
+    /// Another server on this test's database, a process of its own.
+    pub async fn process(&self) -> ServerProcess {
+        ServerProcess::spawn(&self.db.url, &[]).await
+    }
+
+    /// Access tokens for these members that a [`ServerProcess`] accepts:
+    /// it runs on the system clock, not this server's manual one.
+    pub async fn real_time_tokens(&self, who: &[&Session]) -> Vec<String> {
+        let mut tokens = Vec::with_capacity(who.len());
+        for session in who {
+            let id = voimavara_api::graphql::ids::decode(
+                &session.user_id,
+                voimavara_api::graphql::ids::Kind::User,
+                "id",
+            )
+            .unwrap();
+            let version: i32 = {
+                use sea_orm::{EntityTrait, QuerySelect};
+                entity::user::Entity::find_by_id(id)
+                    .select_only()
+                    .column(entity::user::Column::TokenVersion)
+                    .into_tuple()
+                    .one(&self.state.db)
+                    .await
+                    .unwrap()
+                    .expect("the member exists")
+            };
+            tokens.push(
+                voimavara_api::service::sessions::open_session(
+                    &self.state.db,
+                    &self.state.jwt,
+                    id,
+                    version,
+                    &uuid::Uuid::new_v4().simple().to_string(),
+                    &uuid::Uuid::new_v4().simple().to_string(),
+                    Utc::now(),
+                )
+                .await
+                .unwrap(),
+            );
+        }
+        tokens
     }
 }

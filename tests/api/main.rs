@@ -19,6 +19,7 @@ mod mentoring;
 mod migrations;
 mod performance;
 mod query_limits;
+mod races;
 mod schema_file;
 mod sessions;
 mod soak;

@@ -51,3 +51,110 @@ async fn migrations_go_up_down_and_up_again() {
     assert_eq!(table_count(&conn, pg).await, tables);
     conn.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_database_itself_keeps_the_seat_and_pairing_rules() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.sign_up("Org", "a@example.fi").await;
+    let p = app.bulk_members(&admin, 2).await;
+    let clinic = app
+        .schedule_clinic(
+            &admin,
+            &p[0].user_id,
+            "2027-01-10T10:00:00Z",
+            "2027-01-10T11:00:00Z",
+            1,
+        )
+        .await;
+    let taken = app
+        .gql(
+            "mutation($id: ID!) { registerForClinic(clinicId: $id) { status } }",
+            serde_json::json!({"id": clinic}),
+            p[1].token(),
+        )
+        .await;
+    assert_eq!(taken["data"]["registerForClinic"]["status"], "CONFIRMED");
+    let pool = entity::seat_pool::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let db = &app.state.db;
+    let run = |sql: String| async move {
+        db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+    };
+    // A full pool confirms nobody more, whatever the code says…
+    assert!(
+        run(format!(
+            "UPDATE seat_pools SET confirmed_count = confirmed_count + 1 WHERE id = {}",
+            pool.id
+        ))
+        .await
+        .is_err()
+    );
+    // …though a capacity may drop below the confirmed count (rule 4).
+    run(format!(
+        "UPDATE seat_pools SET capacity = 0 WHERE id = {}",
+        pool.id
+    ))
+    .await
+    .unwrap();
+    run(format!(
+        "UPDATE seat_pools SET capacity = 5, confirmed_count = 2 WHERE id = {}",
+        pool.id
+    ))
+    .await
+    .unwrap();
+
+    // A request has one active pairing at most.
+    let request = entity::mentoring_request::ActiveModel {
+        organisation_id: Set(pool.organisation_id),
+        learner_id: Set(voimavara_api::graphql::ids::decode(
+            &p[1].user_id,
+            voimavara_api::graphql::ids::Kind::User,
+            "id",
+        )
+        .unwrap()),
+        status: Set(entity::RequestStatus::Matched),
+        message: Set(String::new()),
+        created_at: Set(app.state.clock.now()),
+        updated_at: Set(app.state.clock.now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let mentors = [&admin, &p[0]].map(|s| {
+        voimavara_api::graphql::ids::decode(
+            &s.user_id,
+            voimavara_api::graphql::ids::Kind::User,
+            "id",
+        )
+        .unwrap()
+    });
+    let mut results = Vec::new();
+    for mentor in mentors {
+        results.push(
+            entity::pairing::ActiveModel {
+                organisation_id: Set(pool.organisation_id),
+                request_id: Set(request.id),
+                mentor_id: Set(mentor),
+                learner_id: Set(request.learner_id),
+                status: Set(entity::PairingStatus::Active),
+                goals: Set(String::new()),
+                created_at: Set(app.state.clock.now()),
+                updated_at: Set(app.state.clock.now()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await,
+        );
+    }
+    assert!(results[0].is_ok(), "{:?}", results[0]);
+    assert!(
+        results[1].is_err(),
+        "a second ACTIVE pairing for one request was stored"
+    );
+}

@@ -145,6 +145,7 @@ async fn the_members_list_with_skills_costs_the_same_for_5_or_100_members() {
     );
     assert!(edges.iter().any(|e| !e["node"]["mentorProfile"].is_null()));
     assert_eq!(five, hundred, "statements grow with the page");
+    assert!(hundred <= 6, "the members page ran {hundred} statements");
 }
 
 const SUGGESTIONS: &str = "query Suggest($request: ID!, $first: Int!) {
@@ -179,6 +180,7 @@ async fn mentor_suggestions_cost_the_same_for_5_or_50_suggestions() {
     assert_eq!(small.len(), 5);
     assert!(large.len() > 5, "only {} suggestions", large.len());
     assert_eq!(five, fifty, "statements grow with the suggestions");
+    assert!(fifty <= 10, "suggestions ran {fifty} statements");
 }
 
 #[tokio::test]
@@ -492,6 +494,7 @@ async fn notification_subjects_and_pairing_details_load_in_batches() {
         "{body}"
     );
     assert_eq!(two, eight, "notification subjects load per item");
+    assert!(eight <= 4, "notifications ran {eight} statements");
 
     let (_, for_two) = measured(&app, PAIRINGS, json!({}), few.token().unwrap()).await;
     let (body, for_eight) = measured(&app, PAIRINGS, json!({}), many.token().unwrap()).await;
@@ -503,4 +506,5 @@ async fn notification_subjects_and_pairing_details_load_in_batches() {
             .all(|p| p["sessions"].as_array().unwrap().len() == 1)
     );
     assert_eq!(for_two, for_eight, "sessions or feedback load per pairing");
+    assert!(for_eight <= 6, "pairings ran {for_eight} statements");
 }

@@ -184,7 +184,7 @@ pub async fn update(
     permissions::require_admin(actor)?;
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    let current = get_in(&txn, actor, clinic_id).await?;
+    let current = lock_in(&txn, actor, clinic_id).await?;
     if current.status == ClinicStatus::Cancelled {
         return Err(AppError::Conflict(
             "a cancelled clinic cannot be changed".into(),
@@ -306,7 +306,7 @@ pub async fn cancel(
     let reason = text::optional(reason.as_deref().unwrap_or(""), "reason", 1000, true)?;
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    let current = get_in(&txn, actor, clinic_id).await?;
+    let current = lock_in(&txn, actor, clinic_id).await?;
     if current.status == ClinicStatus::Cancelled {
         return Err(AppError::Conflict("the clinic is already cancelled".into()));
     }
@@ -401,6 +401,22 @@ pub async fn get_in(
 ) -> AppResult<clinic::Model> {
     let clinic = clinic::Entity::find_by_id(clinic_id)
         .one(conn)
+        .await?
+        .ok_or(AppError::NotFound("clinic"))?;
+    permissions::require_same_organisation(actor, clinic.organisation_id, "clinic")?;
+    Ok(clinic)
+}
+
+/// Like [`get_in`], locking the clinic's row for the rest of the transaction:
+/// registering, cancelling and changing a clinic take turns on it, so none
+/// decides on a status another is changing.
+pub async fn lock_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    clinic_id: i64,
+) -> AppResult<clinic::Model> {
+    let clinic = db::for_update(clinic::Entity::find_by_id(clinic_id), txn)
+        .one(txn)
         .await?
         .ok_or(AppError::NotFound("clinic"))?;
     permissions::require_same_organisation(actor, clinic.organisation_id, "clinic")?;

@@ -115,7 +115,12 @@ pub async fn update(
     permissions::require_admin(actor)?;
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    let current = get_in(&txn, actor, course_id).await?;
+    let current = lock_in(&txn, actor, course_id).await?;
+    if current.status == CourseStatus::Archived {
+        return Err(AppError::Conflict(
+            "an archived course cannot change".into(),
+        ));
+    }
     let title = text::required(
         input.title.as_deref().unwrap_or(&current.title),
         "title",
@@ -161,7 +166,7 @@ pub async fn transition(
     permissions::require_admin(actor)?;
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    let current = get_in(&txn, actor, course_id).await?;
+    let current = lock_in(&txn, actor, course_id).await?;
     match (current.status, to) {
         (CourseStatus::Draft, CourseStatus::Published) => {
             let lessons = lesson::Entity::find()
@@ -182,6 +187,10 @@ pub async fn transition(
                 status_word(to)
             )));
         }
+    }
+    if to == CourseStatus::Archived {
+        // An archived course takes nobody new: its waitlist ends.
+        seats::end_waitlist(&txn, current.seat_pool_id, now).await?;
     }
     let mut active: course::ActiveModel = current.into();
     active.status = Set(to);
@@ -235,6 +244,36 @@ pub async fn get_visible(
 ) -> AppResult<course::Model> {
     let course = get_in(conn, actor, course_id).await?;
     if visible(conn, actor, &course).await? {
+        Ok(course)
+    } else {
+        Err(AppError::NotFound("course"))
+    }
+}
+
+/// Like [`get_in`], locking the course's row for the rest of the
+/// transaction: enrolling, changing, publishing and archiving a course take
+/// turns on it, so none decides on a status another is changing.
+pub async fn lock_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    course_id: i64,
+) -> AppResult<course::Model> {
+    let course = db::for_update(course::Entity::find_by_id(course_id), txn)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("course"))?;
+    permissions::require_same_organisation(actor, course.organisation_id, "course")?;
+    Ok(course)
+}
+
+/// Like [`get_visible`], with the course's row locked (see [`lock_in`]).
+pub async fn lock_visible(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    course_id: i64,
+) -> AppResult<course::Model> {
+    let course = lock_in(txn, actor, course_id).await?;
+    if visible(txn, actor, &course).await? {
         Ok(course)
     } else {
         Err(AppError::NotFound("course"))

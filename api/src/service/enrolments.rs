@@ -17,7 +17,7 @@ use crate::error::{AppError, AppResult};
 pub async fn enrol(state: &AppState, actor: &Actor, course_id: i64) -> AppResult<seat::Model> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    let course = courses::get_visible(&txn, actor, course_id).await?;
+    let course = courses::lock_visible(&txn, actor, course_id).await?;
     if course.status != CourseStatus::Published {
         return Err(AppError::Conflict(
             "only a published course takes enrolments".into(),

@@ -130,7 +130,7 @@ pub async fn withdraw(
 ) -> AppResult<mentoring_request::Model> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    let current = get_in(&txn, actor, request_id).await?;
+    let current = lock_in(&txn, actor, request_id).await?;
     if current.learner_id != actor.user_id {
         return Err(AppError::Forbidden(
             "only the learner may withdraw a request",
@@ -153,11 +153,21 @@ pub async fn withdraw(
         ));
     }
     for proposal in live {
-        pairings::end(
+        let mentor = proposal.mentor_id;
+        let ended = pairings::end(
             &txn,
             proposal,
             PairingStatus::Cancelled,
             Some("request withdrawn".into()),
+            now,
+        )
+        .await?;
+        pairings::tell(
+            &txn,
+            &ended,
+            mentor,
+            super::notifications::Kind::PairingCancelled,
+            "A proposal to you was withdrawn: the learner withdrew the request",
             now,
         )
         .await?;
@@ -211,6 +221,20 @@ pub async fn get_in(
         return Err(AppError::NotFound("mentoring request"));
     }
     Ok(request)
+}
+
+/// Like [`get_in`], locking the request's row for the rest of the
+/// transaction (see `pairings::lock_in`: every change of a request or its
+/// pairings takes this lock first).
+pub async fn lock_in(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    request_id: i64,
+) -> AppResult<mentoring_request::Model> {
+    db::for_update(mentoring_request::Entity::find_by_id(request_id), txn)
+        .one(txn)
+        .await?;
+    get_in(txn, actor, request_id).await
 }
 
 /// Which requests to list.

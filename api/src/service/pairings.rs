@@ -12,7 +12,7 @@ use entity::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use super::mentoring;
@@ -47,20 +47,30 @@ async fn get_in(
     )
 }
 
-/// Like [`get_in`], holding the pairing's row lock for the rest of the
-/// transaction, so that two changes of one pairing (an accept racing a
-/// decline, two cancellations) run one after the other and the second sees
-/// the first. SQLite's write transactions are one at a time already.
+/// Like [`get_in`], holding the row locks of the pairing's request and then
+/// of the pairing for the rest of the transaction. Every change of a request
+/// or its pairings (withdrawing, proposing, answering, completing,
+/// cancelling) locks the request first, so they run one after the other and
+/// each sees what the one before did. SQLite's write transactions are one at
+/// a time already.
 async fn lock_in(
     txn: &DatabaseTransaction,
     actor: &Actor,
     pairing_id: i64,
 ) -> AppResult<pairing::Model> {
-    let mut query = pairing::Entity::find_by_id(pairing_id);
-    if db::is_postgres(txn) {
-        query = query.lock_exclusive();
-    }
-    visible(actor, query.one(txn).await?)
+    let found = visible(
+        actor,
+        pairing::Entity::find_by_id(pairing_id).one(txn).await?,
+    )?;
+    db::for_update(mentoring_request::Entity::find_by_id(found.request_id), txn)
+        .one(txn)
+        .await?;
+    visible(
+        actor,
+        db::for_update(pairing::Entity::find_by_id(pairing_id), txn)
+            .one(txn)
+            .await?,
+    )
 }
 
 /// Whether the actor may see a pairing: a party, or an admin of its organisation.
@@ -99,7 +109,7 @@ pub async fn propose(
     let goals = text::optional(goals, "goals", 2000, true)?;
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    let request = mentoring::get_in(&txn, actor, request_id).await?;
+    let request = mentoring::lock_in(&txn, actor, request_id).await?;
     if request.learner_id != actor.user_id && !actor.is_admin() {
         return Err(AppError::Forbidden(
             "only the learner or an admin may propose a pairing",
@@ -107,6 +117,16 @@ pub async fn propose(
     }
     if !matches!(request.status, RequestStatus::Open | RequestStatus::Matched) {
         return Err(AppError::Conflict("the request is no longer open".into()));
+    }
+    let has_mentor = pairing::Entity::find()
+        .filter(pairing::Column::RequestId.eq(request.id))
+        .filter(pairing::Column::Status.eq(PairingStatus::Active))
+        .count(&*txn)
+        .await?;
+    if has_mentor > 0 {
+        return Err(AppError::Conflict(
+            "the request already has a mentor".into(),
+        ));
     }
     if mentor_id == request.learner_id {
         return Err(AppError::field(
@@ -196,6 +216,16 @@ pub async fn respond(
     let to = transition(current.status, event)
         .ok_or_else(|| AppError::Conflict("the pairing is not awaiting a response".into()))?;
     if to == PairingStatus::Active {
+        let taken_already = pairing::Entity::find()
+            .filter(pairing::Column::RequestId.eq(current.request_id))
+            .filter(pairing::Column::Status.eq(PairingStatus::Active))
+            .count(&*txn)
+            .await?;
+        if taken_already > 0 {
+            return Err(AppError::Conflict(
+                "another mentor has already taken this request".into(),
+            ));
+        }
         // The capacity check and the count move together, in one conditional
         // update: two accepts racing for the last place cannot both win.
         let taken = mentor_profile::Entity::update_many()
@@ -223,13 +253,41 @@ pub async fn respond(
         active.ended_at = Set(Some(now));
     }
     let updated = active.update(&txn).await?;
+    if to == PairingStatus::Active {
+        // The request has its mentor: the other proposals for it end.
+        let others = pairing::Entity::find()
+            .filter(pairing::Column::RequestId.eq(updated.request_id))
+            .filter(pairing::Column::Status.eq(PairingStatus::Proposed))
+            .all(&*txn)
+            .await?;
+        for other in others {
+            let mentor = other.mentor_id;
+            let ended = end(
+                &txn,
+                other,
+                PairingStatus::Cancelled,
+                Some("another mentor accepted the request".into()),
+                now,
+            )
+            .await?;
+            tell(
+                &txn,
+                &ended,
+                mentor,
+                Kind::PairingCancelled,
+                "A proposal to you was withdrawn: another mentor accepted the request",
+                now,
+            )
+            .await?;
+        }
+    }
     refresh_request(&txn, updated.request_id, now).await?;
     let (kind, message) = if accept {
         (Kind::PairingAccepted, "Your mentor accepted the pairing")
     } else {
         (Kind::PairingDeclined, "The mentor declined the pairing")
     };
-    notify(&txn, &updated, updated.learner_id, kind, message, now).await?;
+    tell(&txn, &updated, updated.learner_id, kind, message, now).await?;
     db::commit(txn, state).await?;
     Ok(updated)
 }
@@ -252,7 +310,7 @@ pub async fn complete(
         .ok_or_else(|| AppError::Conflict("only an active pairing can be completed".into()))?;
     let other = other_party(&current, actor.user_id);
     let updated = end(&txn, current, PairingStatus::Completed, None, now).await?;
-    notify(
+    tell(
         &txn,
         &updated,
         other,
@@ -315,7 +373,7 @@ pub async fn cancel(
     )
     .await?;
     for other in others {
-        notify(
+        tell(
             &txn,
             &updated,
             other,
@@ -368,7 +426,8 @@ fn other_party(pairing: &pairing::Model, me: i64) -> i64 {
     }
 }
 
-async fn notify(
+/// Tells `user_id` about a pairing, in the transaction of the change.
+pub async fn tell(
     conn: &impl ConnectionTrait,
     pairing: &pairing::Model,
     user_id: i64,
@@ -545,7 +604,7 @@ pub async fn leave_feedback(
         AppError::Conflict(_) => AppError::Conflict("you have already left feedback".into()),
         other => other,
     })?;
-    notify(
+    tell(
         &txn,
         &pairing,
         other_party(&pairing, actor.user_id),

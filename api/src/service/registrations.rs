@@ -42,7 +42,7 @@ pub async fn register(
 ) -> AppResult<(seat::Model, clinic::Model)> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    let clinic = clinics::get_in(&txn, actor, clinic_id).await?;
+    let clinic = clinics::lock_in(&txn, actor, clinic_id).await?;
     if clinic.status == ClinicStatus::Cancelled {
         return Err(AppError::Conflict("the clinic is cancelled".into()));
     }

@@ -286,6 +286,30 @@ pub async fn cancel_all(
     Ok(live)
 }
 
+/// Ends a pool's waitlist (its thing takes nobody new): every waitlisted
+/// claim is cancelled; confirmed ones stay.
+pub async fn end_waitlist(
+    txn: &DatabaseTransaction,
+    pool_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<u64> {
+    let pool = lock(txn, pool_id).await?;
+    let ended = seat::Entity::update_many()
+        .col_expr(seat::Column::Status, Expr::value(SeatStatus::Cancelled))
+        .col_expr(seat::Column::CancelledAt, Expr::value(now))
+        .col_expr(seat::Column::UpdatedAt, Expr::value(now))
+        .filter(seat::Column::PoolId.eq(pool_id))
+        .filter(seat::Column::Status.eq(SeatStatus::Waitlisted))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    emit(Event::Seats {
+        org: pool.organisation_id,
+        pool: pool_id,
+    });
+    Ok(ended)
+}
+
 /// Promotes as many waitlisted claims as the rules allow, oldest first.
 async fn promote(
     txn: &DatabaseTransaction,
