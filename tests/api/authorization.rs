@@ -279,7 +279,7 @@ pub fn rows() -> Vec<Row> {
                 Box::pin(async move { json!({"f": f.target.user_id, "s": "2027-06-01T10:00:00Z", "e": "2027-06-01T11:00:00Z"}) })
             },
             // Another organisation's member cannot facilitate: as if they did not exist.
-            expect: [UNAUTH, Code("BAD_USER_INPUT"), FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
             operation: "updateClinic",
@@ -337,19 +337,19 @@ pub fn rows() -> Vec<Row> {
             document: "mutation($id: ID!) { setMySkill(input: {skillId: $id, level: 4}) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.own_skill}) }),
             // Another organisation's skill is unknown there.
-            expect: [UNAUTH, Code("BAD_USER_INPUT"), Allowed, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "removeMySkill",
             document: "mutation($id: ID!) { removeMySkill(skillId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.own_skill}) }),
-            expect: [UNAUTH, Code("BAD_USER_INPUT"), Allowed, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "setMyLearningGoals",
             document: "mutation($id: ID!) { setMyLearningGoals(skillIds: [$id]) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.own_skill}) }),
-            expect: [UNAUTH, Code("BAD_USER_INPUT"), Allowed, Allowed, Allowed, Allowed],
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
             operation: "courses",

@@ -127,19 +127,6 @@ async fn scheduling_input_is_checked_field_by_field() {
             ),
             "recurrence",
         ),
-        (
-            with(
-                "facilitatorId",
-                json!(
-                    voimavara_api::graphql::ids::encode(
-                        voimavara_api::graphql::ids::Kind::User,
-                        999_999
-                    )
-                    .0
-                ),
-            ),
-            "facilitatorId",
-        ),
         (with("facilitatorId", json!("not an id")), "facilitatorId"),
     ];
     for (input, expected) in cases {
@@ -153,6 +140,17 @@ async fn scheduling_input_is_checked_field_by_field() {
         );
         assert_eq!(field(&body), Some(expected), "{body}");
     }
+    // A well-formed member id that names nobody here is NOT_FOUND.
+    let nobody =
+        voimavara_api::graphql::ids::encode(voimavara_api::graphql::ids::Kind::User, 999_999).0;
+    let body = app
+        .gql(
+            SCHEDULE,
+            json!({ "input": with("facilitatorId", json!(nobody)) }),
+            admin.token(),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("NOT_FOUND"), "{body}");
     let bad_date = app
         .gql(
             SCHEDULE,

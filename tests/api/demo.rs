@@ -47,6 +47,21 @@ async fn the_demo_shows_every_part_of_the_product_and_fills_only_an_empty_databa
         .await;
     let clinics = &board["data"]["clinics"];
     assert_eq!(clinics["totalCount"], created.clinics, "{board}");
+    // The README's tour shows the first four in this order, which the demo's
+    // fixed day offsets keep whatever weekday it starts on.
+    let first: Vec<&str> = clinics["edges"].as_array().unwrap()[..4]
+        .iter()
+        .map(|e| e["node"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        first,
+        [
+            "Kun somessa kuohuu",
+            "LinkedIn-profiili kuntoon",
+            "Lyhyet videot: TikTok ja Reels",
+            "Vaikuttavuuden mittaaminen somessa"
+        ]
+    );
     let weekly: Vec<&Value> = clinics["edges"]
         .as_array()
         .unwrap()

@@ -21,6 +21,7 @@ mod performance;
 mod query_limits;
 mod races;
 mod schema_file;
+mod semantics;
 mod sessions;
 mod soak;
 mod sockets;

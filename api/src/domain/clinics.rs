@@ -52,6 +52,14 @@ pub fn times(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<(), App
     Ok(())
 }
 
+/// Whether a clinic's waitlist still moves: until it starts. Seat rule 5
+/// stops registration at the start, and a seat freed after it (or a capacity
+/// raised) promotes nobody: a promotion then would be a seat in a session
+/// already under way.
+pub fn waitlist_moves(starts_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now < starts_at
+}
+
 /// Whether two half-open intervals overlap (back-to-back clinics do not).
 pub fn overlaps(a: (DateTime<Utc>, DateTime<Utc>), b: (DateTime<Utc>, DateTime<Utc>)) -> bool {
     a.0 < b.1 && b.0 < a.1

@@ -11,6 +11,7 @@ pub mod paging;
 pub mod password;
 pub mod recurrence;
 pub mod seats;
+pub mod skills;
 pub mod text;
 
 pub use email::Email;

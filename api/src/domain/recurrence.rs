@@ -14,6 +14,12 @@ use chrono_tz::Tz;
 
 use crate::error::AppError;
 
+/// Whether an instant can be written as RFC 3339 (years 1 to 9999 in UTC),
+/// as every date-time in the API is.
+pub fn expressible(at: DateTime<Utc>) -> bool {
+    (1..=9999).contains(&chrono::Datelike::year(&at))
+}
+
 /// Most clinics one series may hold.
 pub const MAX_OCCURRENCES: u32 = 52;
 
@@ -79,7 +85,7 @@ pub fn weekly(
             weeks as u32
         }
     };
-    Ok((0..count)
+    let series: Vec<Occurrence> = (0..count)
         .map(|week| {
             let start = if week == 0 {
                 starts_at
@@ -89,7 +95,17 @@ pub fn weekly(
             };
             (start, start + duration)
         })
-        .collect())
+        .collect();
+    if series
+        .iter()
+        .any(|(start, end)| !expressible(*start) || !expressible(*end))
+    {
+        return Err(AppError::field(
+            "recurrence",
+            "the series would run past the year 9999",
+        ));
+    }
+    Ok(series)
 }
 
 /// The UTC instant of a local wall-clock time in `tz`, for a series whose

@@ -87,39 +87,30 @@ pub fn decode_any(id: &str, field: &'static str) -> Result<(Kind, i64), AppError
     Ok((kind, id))
 }
 
-/// Decodes a list of global ids that must all be of `kind`.
+/// Decodes a list of global ids that must all be of `kind` (see [`decode`]).
 pub fn decode_all(ids: &[ID], kind: Kind, field: &'static str) -> Result<Vec<i64>, AppError> {
-    ids.iter()
-        .map(|id| match decode_any(id, field)? {
-            (found, id) if found == kind => Ok(id),
-            _ => Err(AppError::field(field, format!("not a {} id", kind.name()))),
-        })
-        .collect()
+    ids.iter().map(|id| decode(id, kind, field)).collect()
 }
 
-/// Decodes a global id that must be of `kind`. An id of another kind names
-/// nothing this argument could refer to: `NOT_FOUND`.
+/// Decodes a global id that must be of `kind`. One rule for every argument:
+/// a malformed id, or one of another kind, is the client's mistake
+/// (`BAD_USER_INPUT` on `field`); a well-formed id of the right kind that
+/// names nothing the caller can reach is `NOT_FOUND`, later.
 pub fn decode(id: &str, kind: Kind, field: &'static str) -> Result<i64, AppError> {
     match decode_any(id, field)? {
         (found, id) if found == kind => Ok(id),
-        _ => Err(AppError::NotFound(kind_noun(kind))),
+        _ => Err(AppError::field(
+            field,
+            format!("not {} {} id", article(kind.name()), kind.name()),
+        )),
     }
 }
 
-fn kind_noun(kind: Kind) -> &'static str {
-    match kind {
-        Kind::User => "user",
-        Kind::Organisation => "organisation",
-        Kind::Invitation => "invitation",
-        Kind::Skill => "skill",
-        Kind::Clinic => "clinic",
-        Kind::ClinicRegistration => "registration",
-        Kind::Course => "course",
-        Kind::Lesson => "lesson",
-        Kind::Enrolment => "enrolment",
-        Kind::MentoringRequest => "mentoring request",
-        Kind::Pairing => "pairing",
-        Kind::Notification => "notification",
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
     }
 }
 

@@ -13,6 +13,7 @@ pub mod pipeline;
 pub mod query;
 pub mod scalars;
 pub mod schema;
+pub mod shape;
 pub mod subscription;
 pub mod types;
 

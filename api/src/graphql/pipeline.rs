@@ -15,8 +15,10 @@ use tokio::sync::Semaphore;
 use super::guard::{self, RequestInfo, to_server_error};
 use super::loaders::new_loader;
 use super::schema::{AppSchema, build_schema, persisted_queries};
+use super::shape::Shapes;
 use crate::context::{ClientAddr, RequestAuth, State};
 use crate::error::AppError;
+use async_graphql::parser::types::ExecutableDocument;
 
 /// Who is calling, as the transport knows it.
 #[derive(Debug, Clone)]
@@ -50,6 +52,8 @@ pub enum Outcome {
 /// The schema with everything an operation needs around it; one per server.
 pub struct Pipeline {
     schema: AppSchema,
+    /// The schema's types, to put responses into the specification's shape.
+    shapes: Arc<Shapes>,
     persisted: Option<LruCacheStorage>,
     state: State,
     /// Operations allowed to execute at once; the others wait their turn.
@@ -64,8 +68,10 @@ impl Pipeline {
             .max_concurrent_operations
             .unwrap_or(state.settings.database.db_max_connections as usize)
             .clamp(1, Semaphore::MAX_PERMITS);
+        let schema = build_schema(state.clone());
         Arc::new(Self {
-            schema: build_schema(state.clone()),
+            shapes: Arc::new(Shapes::from_sdl(&schema.sdl())),
+            schema,
             persisted: persisted_queries(&state),
             operations: Semaphore::new(permits),
             state,
@@ -129,7 +135,7 @@ impl Pipeline {
         transport: Transport,
         info: &RequestInfo,
     ) -> Outcome {
-        let request = match guard::prepare(
+        let mut request = match guard::prepare(
             request,
             &self.state.settings.limits,
             self.persisted.as_ref(),
@@ -140,8 +146,11 @@ impl Pipeline {
             Ok(request) => request,
             Err(err) => return Outcome::Done(Box::new(Response::from_errors(vec![err]))),
         };
+        // The response is shaped after execution against the document.
+        let doc = request.parsed_query().ok().cloned().map(Arc::new);
+        let operation = request.operation_name.clone();
         if transport == Transport::WebSocket && info.is_subscription() {
-            return Outcome::Stream(self.subscribe(request, info.clone()));
+            return Outcome::Stream(self.subscribe(request, info.clone(), doc, operation));
         }
         // Only so many operations run at once; the rest wait here, holding
         // no more than their request.
@@ -155,17 +164,37 @@ impl Pipeline {
         // the batch would be split into several statements.
         let response =
             tokio::task::unconstrained(crate::events::scope(self.schema.execute(request))).await;
-        Outcome::Done(Box::new(guard::finish(response, info)))
+        let mut response = guard::finish(response, info);
+        if let Some(doc) = &doc
+            && info.executed()
+        {
+            self.shapes
+                .conform(&mut response, doc, operation.as_deref());
+        }
+        Outcome::Done(Box::new(response))
     }
 
-    /// A subscription's responses, coded; counted as open while it lives.
-    fn subscribe(&self, request: Request, info: RequestInfo) -> BoxStream<'static, Response> {
+    /// A subscription's responses, coded and shaped; counted as open while it lives.
+    fn subscribe(
+        &self,
+        request: Request,
+        info: RequestInfo,
+        doc: Option<Arc<ExecutableDocument>>,
+        operation: Option<String>,
+    ) -> BoxStream<'static, Response> {
         let open = self.state.metrics.subscription_opened();
+        let shapes = self.shapes.clone();
         self.schema
             .execute_stream(request)
             .map(move |response| {
                 let _open = &open;
-                guard::finish(response, &info)
+                let mut response = guard::finish(response, &info);
+                if let Some(doc) = &doc
+                    && info.executed()
+                {
+                    shapes.conform(&mut response, doc, operation.as_deref());
+                }
+                response
             })
             .boxed()
     }

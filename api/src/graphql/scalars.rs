@@ -3,6 +3,8 @@
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use crate::domain::recurrence;
+
 /// An instant, as RFC 3339 in UTC with a `Z` suffix (`2026-11-28T10:00:00Z`).
 /// Input may use any offset; it is converted to UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -14,10 +16,13 @@ impl ScalarType for Timestamp {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
             Value::String(text) => DateTime::parse_from_rfc3339(text)
-                .map(|at| Timestamp(at.with_timezone(&Utc)))
-                .map_err(|_| {
+                .map(|at| at.with_timezone(&Utc))
+                .ok()
+                .filter(|at| recurrence::expressible(*at))
+                .map(Timestamp)
+                .ok_or_else(|| {
                     InputValueError::custom(
-                        "expected an RFC 3339 date-time such as 2026-11-28T10:00:00Z",
+                        "expected an RFC 3339 date-time between the years 1 and 9999, such as 2026-11-28T10:00:00Z",
                     )
                 }),
             _ => Err(InputValueError::expected_type(value)),
@@ -45,8 +50,10 @@ impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
             Value::String(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .filter(|date| (1..=9999).contains(&chrono::Datelike::year(date)))
                 .map(Date)
-                .map_err(|_| InputValueError::custom("expected a date such as 2027-03-01")),
+                .ok_or_else(|| InputValueError::custom("expected a date such as 2027-03-01")),
             _ => Err(InputValueError::expected_type(value)),
         }
     }

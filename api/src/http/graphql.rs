@@ -84,7 +84,15 @@ pub async fn post(
         }
     };
 
-    let batch = match serde_json::from_slice::<BatchRequest>(&body) {
+    // A JSON array is a batch; anything else one request. (Letting serde
+    // choose would read `[]` as one request with every field missing.)
+    let is_array = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    let parsed = if is_array {
+        serde_json::from_slice::<Vec<Request>>(&body).map(BatchRequest::Batch)
+    } else {
+        serde_json::from_slice::<Request>(&body).map(BatchRequest::Single)
+    };
+    let batch = match parsed {
         Ok(batch) => batch,
         Err(_) => {
             return refusal(
@@ -247,6 +255,8 @@ fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
 fn respond(status: StatusCode, response_type: ResponseType, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, response_type.content_type()))
+        // The type (and so the status) depends on what the client accepts.
+        .insert_header((header::VARY, "Accept"))
         .body(body)
 }
 

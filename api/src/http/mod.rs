@@ -49,7 +49,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/schema.graphql", web::get().to(pages::schema))
         .route("/healthz", web::get().to(pages::healthz))
+        .route("/healthz", web::head().to(pages::healthz))
+        .route("/healthz", web::route().to(pages::read_only))
         .route("/readyz", web::get().to(pages::readyz))
+        .route("/readyz", web::head().to(pages::readyz))
+        .route("/readyz", web::route().to(pages::read_only))
         .route("/metrics", web::get().to(pages::metrics))
-        .route("/calendar/{file}", web::get().to(calendar::feed));
+        .route("/calendar/{file}", web::get().to(calendar::feed))
+        .route("/calendar/{file}", web::head().to(calendar::feed))
+        .route("/calendar/{file}", web::route().to(pages::read_only));
 }

@@ -20,8 +20,9 @@ impl ResponseType {
 }
 
 /// Picks the response type from an `Accept` header; `None` when nothing the
-/// client accepts can be produced (406). A missing header means `application/json`,
-/// as the specification asks of servers during the transition period.
+/// client accepts can be produced (406). A missing header, `*/*` and
+/// `application/*` mean `application/json`, as the specification asks of
+/// servers during the transition period (older clients send those).
 pub fn negotiate(accept: Option<&str>) -> Option<ResponseType> {
     let Some(accept) = accept.map(str::trim).filter(|a| !a.is_empty()) else {
         return Some(ResponseType::Json);
@@ -47,7 +48,7 @@ pub fn negotiate(accept: Option<&str>) -> Option<ResponseType> {
                 Some((quality, 3, ResponseType::GraphqlResponse))
             }
             "application/json" => Some((quality, 2, ResponseType::Json)),
-            "application/*" | "*/*" => Some((quality, 1, ResponseType::GraphqlResponse)),
+            "application/*" | "*/*" => Some((quality, 1, ResponseType::Json)),
             _ => None,
         };
         if let Some(candidate) = candidate

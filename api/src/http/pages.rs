@@ -111,6 +111,13 @@ pub async fn schema(http: web::Data<HttpState>) -> HttpResponse {
         .body(crate::graphql::sdl())
 }
 
+/// Any method but GET and HEAD on a read-only resource: 405.
+pub async fn read_only() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, "GET, HEAD"))
+        .finish()
+}
+
 /// `GET /healthz`: the process is up.
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))

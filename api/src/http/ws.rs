@@ -452,11 +452,16 @@ async fn operation(
     out: mpsc::Sender<Outgoing>,
 ) {
     let info = RequestInfo::new(request.operation_name.clone(), false);
-    let message = |kind: &str, payload: Value| {
-        Outgoing::Text(json!({"id": id, "type": kind, "payload": payload}).to_string())
+    // Written as text straight from the payload, so its keys keep their order.
+    let message = |kind: &str, payload: String| {
+        Outgoing::Text(format!(
+            r#"{{"id":{},"type":"{kind}","payload":{payload}}}"#,
+            Value::String(id.clone())
+        ))
     };
-    let as_value = |response: &async_graphql::Response| {
-        serde_json::to_value(response).unwrap_or_else(|_| json!({"errors": [{"message": "internal error", "extensions": {"code": "INTERNAL"}}]}))
+    let internal = || {
+        json!({"errors": [{"message": "internal error", "extensions": {"code": "INTERNAL"}}]})
+            .to_string()
     };
     let mut stream = match pipeline
         .run(request, &caller, Transport::WebSocket, &info)
@@ -470,12 +475,13 @@ async fn operation(
         let sent = if first && !info.executed() {
             // Refused before it ran (invalid, over a limit): an `error`
             // message ends the operation, and no `complete` follows.
-            let errors = serde_json::to_value(&response.errors).unwrap_or_default();
+            let errors = serde_json::to_string(&response.errors).unwrap_or_else(|_| "[]".into());
             let _ = out.send(message("error", errors)).await;
             let _ = out.send(Outgoing::Finished(id.clone())).await;
             return;
         } else {
-            out.send(message("next", as_value(&response))).await
+            let payload = serde_json::to_string(&response).unwrap_or_else(|_| internal());
+            out.send(message("next", payload)).await
         };
         first = false;
         if sent.is_err() {

@@ -3,7 +3,7 @@
 //! service functions the API uses, so the demo obeys every rule (seats,
 //! waitlists, mentoring, notifications) and touches only an empty database.
 
-use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use entity::{organisation, skill};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -380,7 +380,8 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
         }
     }
 
-    // Clinics, from next week on, at 10:00 Helsinki time.
+    // Clinics, one to two weeks ahead, on fixed days after today (so the
+    // board reads the same whichever weekday the demo starts), Helsinki time.
     let now = state.clock.now();
     let weekly = schedule(
         state,
@@ -391,7 +392,7 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
             description: "Weekly presence clinic on measuring social-media influence: bring a post, \
                           we read its numbers together and decide what to measure next.",
             facilitator: 1,
-            starts: next(now, Weekday::Thu, 10)?,
+            starts: days_ahead(now, 10, 10)?,
             capacity: 6,
             skills: &["measuring-influence"],
             weeks: Some(8),
@@ -406,7 +407,7 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
             title: "LinkedIn-profiili kuntoon",
             description: "One hour to make your professional profile say what you do for residents.",
             facilitator: 6,
-            starts: next(now, Weekday::Tue, 13)?,
+            starts: days_ahead(now, 8, 13)?,
             capacity: 10,
             skills: &["linkedin"],
             weeks: None,
@@ -416,7 +417,7 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
             title: "Lyhyet videot: TikTok ja Reels",
             description: "Film, cut and caption a 30-second video with your phone.",
             facilitator: 3,
-            starts: next(now, Weekday::Wed, 14)?,
+            starts: days_ahead(now, 9, 14)?,
             capacity: 8,
             skills: &["tiktok", "visual-content"],
             weeks: None,
@@ -426,7 +427,7 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
             title: "Kun somessa kuohuu",
             description: "What to do when a post draws a storm: roles, first replies, and when to stop.",
             facilitator: 7,
-            starts: next(now, Weekday::Mon, 9)?,
+            starts: days_ahead(now, 7, 9)?,
             capacity: 12,
             skills: &["safety-policy", "social-customer-service"],
             weeks: None,
@@ -639,15 +640,12 @@ fn email(name: &str) -> String {
     format!("{ascii}@kuusisto.example")
 }
 
-/// `weekday` at `hour`:00 Helsinki time, at least six days after `now`.
-fn next(now: DateTime<Utc>, weekday: Weekday, hour: u32) -> AppResult<DateTime<Utc>> {
+/// `hour`:00 Helsinki time, `days` days after today's Helsinki date.
+fn days_ahead(now: DateTime<Utc>, days: i64, hour: u32) -> AppResult<DateTime<Utc>> {
     let zone: chrono_tz::Tz = TIMEZONE
         .parse()
         .map_err(|_| AppError::internal("unknown demo time zone"))?;
-    let mut day = now.with_timezone(&zone).date_naive() + Duration::days(6);
-    while day.weekday() != weekday {
-        day += Duration::days(1);
-    }
+    let day = now.with_timezone(&zone).date_naive() + Duration::days(days);
     let time = NaiveTime::from_hms_opt(hour, 0, 0)
         .ok_or_else(|| AppError::internal("invalid demo hour"))?;
     zone.from_local_datetime(&day.and_time(time))

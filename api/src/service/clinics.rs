@@ -113,8 +113,7 @@ pub async fn schedule(
     let occurrences = recurrence::weekly(input.starts_at, input.ends_at, tz, input.recurrence)?;
 
     let txn = db::begin_write(state).await?;
-    let skill_ids =
-        skills::require_visible(&txn, actor.organisation_id, &input.skill_ids, "skillIds").await?;
+    let skill_ids = skills::require_visible(&txn, actor.organisation_id, &input.skill_ids).await?;
     lock_facilitator(&txn, actor, input.facilitator_id).await?;
     for (i, a) in occurrences.iter().enumerate() {
         if occurrences[i + 1..].iter().any(|b| rules::overlaps(*a, *b)) {
@@ -212,6 +211,8 @@ pub async fn update(
     let ends_at = input.ends_at.unwrap_or(current.ends_at);
     rules::times(starts_at, ends_at)?;
     let moved = starts_at != current.starts_at || ends_at != current.ends_at;
+    // Registrants are told when it starts at another time.
+    let start_moved = starts_at != current.starts_at;
     if moved && starts_at <= now {
         return Err(AppError::field(
             "startsAt",
@@ -219,6 +220,16 @@ pub async fn update(
         ));
     }
     let facilitator_id = input.facilitator_id.unwrap_or(current.facilitator_id);
+    if facilitator_id != current.facilitator_id
+        && seats::live_claim(&*txn, current.seat_pool_id, facilitator_id)
+            .await?
+            .is_some()
+    {
+        return Err(AppError::Conflict(
+            "the new facilitator holds a seat in this clinic; cancel their registration first"
+                .into(),
+        ));
+    }
     if moved || facilitator_id != current.facilitator_id {
         lock_facilitator(&txn, actor, facilitator_id).await?;
         ensure_free(
@@ -230,8 +241,7 @@ pub async fn update(
         .await?;
     }
     if let Some(skill_ids) = &input.skill_ids {
-        let skill_ids =
-            skills::require_visible(&txn, actor.organisation_id, skill_ids, "skillIds").await?;
+        let skill_ids = skills::require_visible(&txn, actor.organisation_id, skill_ids).await?;
         clinic_skill::Entity::delete_many()
             .filter(clinic_skill::Column::ClinicId.eq(current.id))
             .exec(&txn)
@@ -241,7 +251,8 @@ pub async fn update(
     let promoted = match input.capacity {
         Some(capacity) => {
             let capacity = rules::capacity(capacity, "capacity")?;
-            seats::set_capacity(&txn, current.seat_pool_id, Some(capacity), now)
+            let waitlist = seats::Waitlist::moves_if(rules::waitlist_moves(current.starts_at, now));
+            seats::set_capacity(&txn, current.seat_pool_id, Some(capacity), now, waitlist)
                 .await?
                 .promoted
         }
@@ -261,7 +272,7 @@ pub async fn update(
     let updated = active.update(&txn).await?;
 
     notify_promoted(&txn, &updated, &promoted, now).await?;
-    if moved {
+    if start_moved {
         let registrants = seat::Entity::find()
             .filter(seat::Column::PoolId.eq(updated.seat_pool_id))
             .filter(seat::Column::Status.is_in([
@@ -539,7 +550,7 @@ async fn lock_facilitator(
         .one(txn)
         .await?
         .filter(|u| u.organisation_id == actor.organisation_id && u.active)
-        .ok_or_else(|| AppError::field("facilitatorId", "no such active member"))
+        .ok_or(AppError::NotFound("facilitator"))
 }
 
 /// Refuses when the facilitator already holds a scheduled clinic overlapping

@@ -83,7 +83,6 @@ pub async fn create(
         &txn,
         actor.organisation_id,
         &input.skill_ids.unwrap_or_default(),
-        "skillIds",
     )
     .await?;
     let pool = seats::create_pool(&txn, actor.organisation_id, capacity, now).await?;
@@ -134,8 +133,7 @@ pub async fn update(
         true,
     )?;
     if let Some(skill_ids) = &input.skill_ids {
-        let skill_ids =
-            skills::require_visible(&txn, actor.organisation_id, skill_ids, "skillIds").await?;
+        let skill_ids = skills::require_visible(&txn, actor.organisation_id, skill_ids).await?;
         course_skill::Entity::delete_many()
             .filter(course_skill::Column::CourseId.eq(current.id))
             .exec(&txn)
@@ -143,8 +141,14 @@ pub async fn update(
         set_skills(&txn, current.id, &skill_ids).await?;
     }
     if let Some(capacity) = input.capacity {
-        let changed =
-            seats::set_capacity(&txn, current.seat_pool_id, check_capacity(capacity)?, now).await?;
+        let changed = seats::set_capacity(
+            &txn,
+            current.seat_pool_id,
+            check_capacity(capacity)?,
+            now,
+            seats::Waitlist::Moves,
+        )
+        .await?;
         enrolments::notify_promoted(&txn, &current, &changed.promoted, now).await?;
     }
     let mut active: course::ActiveModel = current.into();
@@ -182,9 +186,9 @@ pub async fn transition(
         (CourseStatus::Draft | CourseStatus::Published, CourseStatus::Archived) => {}
         (from, to) => {
             return Err(AppError::Conflict(format!(
-                "a {} course cannot become {}",
+                "{} course cannot become {}",
                 status_word(from),
-                status_word(to)
+                status_word(to).split(' ').nth(1).unwrap_or_default()
             )));
         }
     }
@@ -205,11 +209,23 @@ pub async fn transition(
     Ok(updated)
 }
 
+/// The status with its article, for messages.
 fn status_word(status: CourseStatus) -> &'static str {
     match status {
-        CourseStatus::Draft => "draft",
-        CourseStatus::Published => "published",
-        CourseStatus::Archived => "archived",
+        CourseStatus::Draft => "a draft",
+        CourseStatus::Published => "a published",
+        CourseStatus::Archived => "an archived",
+    }
+}
+
+/// An archived course is kept as it was: nothing about it changes.
+fn changeable(course: &course::Model) -> AppResult<()> {
+    if course.status == CourseStatus::Archived {
+        Err(AppError::Conflict(
+            "an archived course cannot change".into(),
+        ))
+    } else {
+        Ok(())
     }
 }
 
@@ -417,11 +433,7 @@ pub async fn add_lesson(
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
     let course = get_in(&txn, actor, course_id).await?;
-    if course.status == CourseStatus::Archived {
-        return Err(AppError::Conflict(
-            "an archived course cannot change".into(),
-        ));
-    }
+    changeable(&course)?;
     let last: Option<i32> = lesson::Entity::find()
         .select_only()
         .column_as(lesson::Column::Position.max(), "max")
@@ -471,7 +483,8 @@ pub async fn update_lesson(
 ) -> AppResult<lesson::Model> {
     permissions::require_admin(actor)?;
     let txn = db::begin_write(state).await?;
-    let (current, _) = get_lesson(&txn, actor, lesson_id).await?;
+    let (current, course) = get_lesson(&txn, actor, lesson_id).await?;
+    changeable(&course)?;
     let (title, body, minutes) = lesson_fields(&input, Some(&current))?;
     let mut active: lesson::ActiveModel = current.into();
     active.title = Set(title);
@@ -494,8 +507,29 @@ pub async fn remove_lesson(
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
     let (lesson, course) = get_lesson(&txn, actor, lesson_id).await?;
+    changeable(&course)?;
+    let remaining: Vec<lesson::Model> = lessons(&txn, course.id)
+        .await?
+        .into_iter()
+        .filter(|l| l.id != lesson.id)
+        .collect();
+    if remaining.is_empty() && course.status == CourseStatus::Published {
+        return Err(AppError::Conflict(
+            "a published course keeps at least one lesson; archive it instead".into(),
+        ));
+    }
     lesson::Entity::delete_by_id(lesson.id).exec(&txn).await?;
-    let remaining = lessons(&txn, course.id).await?;
+    // Positions stay 1, 2, 3, … with no gap.
+    for (index, kept) in remaining.iter().enumerate() {
+        let position = i32::try_from(index + 1).unwrap_or(i32::MAX);
+        if kept.position != position {
+            lesson::Entity::update_many()
+                .col_expr(lesson::Column::Position, Expr::value(position))
+                .filter(lesson::Column::Id.eq(kept.id))
+                .exec(&txn)
+                .await?;
+        }
+    }
     if !remaining.is_empty() {
         let enrolled = seat::Entity::find()
             .filter(seat::Column::PoolId.eq(course.seat_pool_id))
@@ -524,6 +558,7 @@ pub async fn reorder_lessons(
     permissions::require_admin(actor)?;
     let txn = db::begin_write(state).await?;
     let course = get_in(&txn, actor, course_id).await?;
+    changeable(&course)?;
     let current: HashSet<i64> = lessons(&txn, course.id)
         .await?
         .into_iter()

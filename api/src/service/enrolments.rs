@@ -42,7 +42,7 @@ pub async fn cancel(state: &AppState, actor: &Actor, enrolment_id: i64) -> AppRe
             "a completed enrolment cannot be cancelled".into(),
         ));
     }
-    let changed = seats::release(&txn, enrolment.id, now).await?;
+    let changed = seats::release(&txn, enrolment.id, now, seats::Waitlist::Moves).await?;
     notify_promoted(&txn, &course, &changed.promoted, now).await?;
     db::commit(txn, state).await?;
     changed.released.ok_or(AppError::NotFound("enrolment"))

@@ -31,7 +31,7 @@ pub async fn set_level(
         return Err(AppError::field("level", "level must be between 1 and 5"));
     }
     let txn = db::begin_write(state).await?;
-    skills::require_visible(&txn, actor.organisation_id, &[skill_id], "skillId").await?;
+    skills::require_visible(&txn, actor.organisation_id, &[skill_id]).await?;
     user_skill::Entity::insert(user_skill::ActiveModel {
         user_id: Set(actor.user_id),
         skill_id: Set(skill_id),
@@ -51,9 +51,7 @@ pub async fn set_level(
 
 /// Removes the actor's self-assessment of a skill (nothing to remove is fine).
 pub async fn remove_level(state: &AppState, actor: &Actor, skill_id: i64) -> AppResult<()> {
-    skills::get(state, actor, skill_id)
-        .await
-        .map_err(|_| AppError::field("skillId", "unknown skill"))?;
+    skills::get(state, actor, skill_id).await?;
     user_skill::Entity::delete_many()
         .filter(user_skill::Column::UserId.eq(actor.user_id))
         .filter(user_skill::Column::SkillId.eq(skill_id))
@@ -65,8 +63,7 @@ pub async fn remove_level(state: &AppState, actor: &Actor, skill_id: i64) -> App
 /// Replaces the actor's learning goals.
 pub async fn set_goals(state: &AppState, actor: &Actor, skill_ids: &[i64]) -> AppResult<()> {
     let txn = db::begin_write(state).await?;
-    let wanted =
-        skills::require_visible(&txn, actor.organisation_id, skill_ids, "skillIds").await?;
+    let wanted = skills::require_visible(&txn, actor.organisation_id, skill_ids).await?;
     if wanted.len() > MAX_LEARNING_GOALS {
         return Err(AppError::field(
             "skillIds",

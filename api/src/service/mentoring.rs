@@ -81,8 +81,7 @@ pub async fn request(
     let message = text::optional(message, "message", 2000, true)?;
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    let skill_ids =
-        skills::require_visible(&txn, actor.organisation_id, skill_ids, "skillIds").await?;
+    let skill_ids = skills::require_visible(&txn, actor.organisation_id, skill_ids).await?;
     if !(1..=5).contains(&skill_ids.len()) {
         return Err(AppError::field("skillIds", "ask for 1 to 5 skills"));
     }

@@ -136,9 +136,9 @@ pub async fn propose(
     }
     let mentor = super::users::get_in(&txn, actor, mentor_id)
         .await
-        .map_err(|_| AppError::field("mentorId", "no such member"))?;
+        .map_err(|_| AppError::NotFound("mentor"))?;
     if !mentor.active {
-        return Err(AppError::field("mentorId", "no such member"));
+        return Err(AppError::NotFound("mentor"));
     }
     if free_capacity(&txn, mentor_id).await? == 0 {
         return Err(AppError::Conflict("the mentor has no free capacity".into()));
@@ -550,6 +550,14 @@ pub async fn log_session(
         return Err(AppError::field(
             "heldAt",
             "a session cannot be logged in advance",
+        ));
+    }
+    // A day's leeway either way for time zones; before that, the pairing
+    // did not exist.
+    if input.held_at < pairing.created_at - Duration::days(1) {
+        return Err(AppError::field(
+            "heldAt",
+            "a session cannot be held before its pairing was proposed",
         ));
     }
     let notes = text::optional(&input.notes, "notes", 5000, true)?;

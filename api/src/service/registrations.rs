@@ -8,6 +8,7 @@ use super::{clinics, seats};
 use crate::auth::{Actor, permissions};
 use crate::context::AppState;
 use crate::db;
+use crate::domain::clinics as rules;
 use crate::domain::paging::{PageRequest, Paged};
 use crate::error::{AppError, AppResult};
 
@@ -75,7 +76,8 @@ pub async fn cancel(
     if clinic.ends_at <= now {
         return Err(AppError::Conflict("the clinic has ended".into()));
     }
-    let changed = seats::release(&txn, registration.id, now).await?;
+    let waitlist = seats::Waitlist::moves_if(rules::waitlist_moves(clinic.starts_at, now));
+    let changed = seats::release(&txn, registration.id, now, waitlist).await?;
     clinics::notify_promoted(&txn, &clinic, &changed.promoted, now).await?;
     db::commit(txn, state).await?;
     let released = changed.released.ok_or(AppError::NotFound("registration"))?;

@@ -142,12 +142,28 @@ pub async fn claim(
     })
 }
 
+/// Whether a change may move the waitlist up (a clinic's stops at its start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waitlist {
+    Moves,
+    Frozen,
+}
+
+impl Waitlist {
+    /// `Moves` when `moves`.
+    pub fn moves_if(moves: bool) -> Self {
+        if moves { Self::Moves } else { Self::Frozen }
+    }
+}
+
 /// Rule 3: releases a claim; releasing a confirmed seat promotes from the
-/// waitlist in arrival order. Releasing a released claim changes nothing.
+/// waitlist in arrival order (unless the waitlist is frozen). Releasing a
+/// released claim changes nothing.
 pub async fn release(
     txn: &DatabaseTransaction,
     seat_id: i64,
     now: DateTime<Utc>,
+    waitlist: Waitlist,
 ) -> AppResult<Changed> {
     let current = seat::Entity::find_by_id(seat_id)
         .one(txn)
@@ -177,7 +193,10 @@ pub async fn release(
     if was_confirmed {
         adjust_confirmed(txn, released.pool_id, -1).await?;
     }
-    let promoted = promote(txn, released.pool_id, now).await?;
+    let promoted = match waitlist {
+        Waitlist::Moves => promote(txn, released.pool_id, now).await?,
+        Waitlist::Frozen => Vec::new(),
+    };
     emit(Event::Seats {
         org: pool.organisation_id,
         pool: released.pool_id,
@@ -227,13 +246,14 @@ pub async fn complete(
     })
 }
 
-/// Rule 4: changes the capacity; raising it promotes from the waitlist,
-/// lowering it bumps nobody.
+/// Rule 4: changes the capacity; raising it promotes from the waitlist
+/// (unless the waitlist is frozen), lowering it bumps nobody.
 pub async fn set_capacity(
     txn: &DatabaseTransaction,
     pool_id: i64,
     capacity: Option<i32>,
     now: DateTime<Utc>,
+    waitlist: Waitlist,
 ) -> AppResult<Changed> {
     let pool = lock(txn, pool_id).await?;
     seat_pool::Entity::update_many()
@@ -241,7 +261,10 @@ pub async fn set_capacity(
         .filter(seat_pool::Column::Id.eq(pool_id))
         .exec(txn)
         .await?;
-    let promoted = promote(txn, pool_id, now).await?;
+    let promoted = match waitlist {
+        Waitlist::Moves => promote(txn, pool_id, now).await?,
+        Waitlist::Frozen => Vec::new(),
+    };
     emit(Event::Seats {
         org: pool.organisation_id,
         pool: pool_id,

@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use crate::auth::Actor;
 use crate::context::AppState;
 use crate::db;
+use crate::domain::skills;
 use crate::error::{AppError, AppResult};
 
 /// Skills visible in an organisation: the catalogue and its own.
@@ -40,7 +41,6 @@ pub async fn require_visible(
     conn: &impl ConnectionTrait,
     organisation_id: i64,
     ids: &[i64],
-    field: &'static str,
 ) -> AppResult<Vec<i64>> {
     let mut wanted: Vec<i64> = ids.to_vec();
     wanted.sort_unstable();
@@ -54,7 +54,8 @@ pub async fn require_visible(
         .all(conn)
         .await?;
     if found.len() != wanted.len() {
-        return Err(AppError::field(field, "unknown skill"));
+        // Well-formed ids that name no skill the caller can reach.
+        return Err(AppError::NotFound("skill"));
     }
     Ok(wanted)
 }
@@ -69,48 +70,30 @@ pub struct NewSkill {
     pub description: String,
 }
 
-/// A lower-case, hyphenated key from a name: "Employer branding!" → "employer-branding".
-pub fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.trim().to_lowercase().chars() {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').chars().take(64).collect()
-}
-
 /// Adds a skill only the actor's organisation sees (ADMIN).
 pub async fn add(state: &AppState, actor: &Actor, input: NewSkill) -> AppResult<skill::Model> {
     crate::auth::permissions::require_admin(actor)?;
     let name = crate::domain::text::required(&input.name, "name", 120, false)?;
     let description = crate::domain::text::optional(&input.description, "description", 1000, true)?;
+    // One rule for keys, given or derived (see domain::skills).
     let key = match input
         .key
         .as_deref()
         .map(str::trim)
         .filter(|k| !k.is_empty())
     {
-        Some(key) => {
-            let valid = key.len() <= 64
-                && key
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            if !valid {
+        Some(key) => skills::check_key(key)?,
+        None => {
+            let derived = skills::key_from_name(&name);
+            if derived.is_empty() {
                 return Err(AppError::field(
                     "key",
-                    "key may hold a-z, 0-9 and '-', at most 64",
+                    "the name gives no key (no letter a-z or digit): give one",
                 ));
             }
-            key.to_owned()
+            derived
         }
-        None => slug(&name),
     };
-    if key.is_empty() {
-        return Err(AppError::field("name", "name needs a letter or a digit"));
-    }
     let txn = db::begin_write(state).await?;
     let taken = skill::Entity::find()
         .filter(visible_to(actor.organisation_id))
@@ -140,6 +123,3 @@ pub async fn add(state: &AppState, actor: &Actor, input: NewSkill) -> AppResult<
     db::commit(txn, state).await?;
     Ok(created)
 }
-
-#[cfg(test)]
-mod tests;

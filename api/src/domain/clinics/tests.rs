@@ -34,3 +34,12 @@ fn back_to_back_is_not_an_overlap() {
     assert!(overlaps((at(9), at(11)), (at(10), at(12))));
     assert!(overlaps((at(9), at(12)), (at(10), at(11))));
 }
+
+#[test]
+fn the_waitlist_stops_moving_when_the_clinic_starts() {
+    use chrono::{Duration, TimeZone};
+    let start = Utc.with_ymd_and_hms(2027, 1, 10, 10, 0, 0).unwrap();
+    assert!(waitlist_moves(start, start - Duration::seconds(1)));
+    assert!(!waitlist_moves(start, start));
+    assert!(!waitlist_moves(start, start + Duration::minutes(5)));
+}

@@ -6,9 +6,14 @@ use super::*;
 fn ids_round_trip() {
     let id = encode(Kind::User, 42);
     assert_eq!(decode(&id, Kind::User, "id").ok(), Some(42));
+    // An id of another kind is the client's mistake, named by the field.
     assert!(matches!(
-        decode(&id, Kind::Organisation, "id"),
-        Err(AppError::NotFound(_))
+        decode(&id, Kind::Organisation, "organisationId"),
+        Err(AppError::BadInput { field: Some("organisationId"), ref message }) if message == "not an Organisation id"
+    ));
+    assert!(matches!(
+        decode(&id, Kind::Skill, "skillId"),
+        Err(AppError::BadInput { ref message, .. }) if message == "not a Skill id"
     ));
 }
 

@@ -23,7 +23,14 @@ fn the_best_acceptable_type_is_chosen() {
         )),
         Some(Json)
     );
-    assert_eq!(negotiate(Some("*/*")), Some(GraphqlResponse));
+    // Older clients (curl, reqwest, fetch) send */* or nothing: plain JSON.
+    assert_eq!(negotiate(Some("*/*")), Some(Json));
+    assert_eq!(negotiate(Some("application/*")), Some(Json));
+    assert_eq!(negotiate(None), Some(Json));
+    assert_eq!(
+        negotiate(Some("application/graphql-response+json, */*;q=0.1")),
+        Some(GraphqlResponse)
+    );
     assert_eq!(negotiate(Some("text/html")), None);
     assert_eq!(negotiate(Some("application/json;q=0")), None);
 }

@@ -19,21 +19,24 @@ fn every_demo_person_has_a_distinct_address() {
 }
 
 #[test]
-fn clinics_start_next_week_at_local_time_across_dst() {
-    // Saturday 28 November 2026: at least six days ahead, Thursday 10 December.
+fn clinics_start_days_ahead_at_local_time_across_dst() {
+    // Saturday 28 November 2026, ten days ahead: Tuesday 8 December, 10:00 EET.
     let now = Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap();
-    let thursday = next(now, Weekday::Thu, 10).unwrap();
     assert_eq!(
-        thursday,
-        Utc.with_ymd_and_hms(2026, 12, 10, 8, 0, 0).unwrap()
+        days_ahead(now, 10, 10).unwrap(),
+        Utc.with_ymd_and_hms(2026, 12, 8, 8, 0, 0).unwrap()
     );
+    // Whatever the weekday, the board's order is the same.
+    for offset in 0..7 {
+        let today = now + chrono::Duration::days(offset);
+        let starts: Vec<_> = [(7, 9), (8, 13), (9, 14), (10, 10)]
+            .iter()
+            .map(|(d, h)| days_ahead(today, *d, *h).unwrap())
+            .collect();
+        assert!(starts.windows(2).all(|w| w[0] < w[1]), "{starts:?}");
+    }
     // In summer Helsinki is UTC+3.
-    let summer = next(
-        Utc.with_ymd_and_hms(2027, 6, 1, 9, 0, 0).unwrap(),
-        Weekday::Mon,
-        9,
-    )
-    .unwrap();
+    let summer = days_ahead(Utc.with_ymd_and_hms(2027, 6, 1, 9, 0, 0).unwrap(), 7, 9).unwrap();
     assert_eq!(summer.hour(), 6);
-    assert_eq!(summer.weekday(), Weekday::Mon);
+    assert_eq!(summer.weekday(), Weekday::Tue);
 }
