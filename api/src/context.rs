@@ -1,17 +1,14 @@
-//! Shared server state, and what each request carries.
+//! Shared server state, and plain data about a request (its credentials
+//! are resolved to an actor by the GraphQL layer: see `graphql::context`).
 
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
-use tokio::sync::OnceCell;
 
-use crate::auth::Actor;
 use crate::auth::jwt::JwtKeys;
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::error::{AppError, AppResult};
 use crate::random::Random;
-use crate::service;
 
 /// What every request can reach: the database, settings, clock, randomness, keys.
 #[derive(Debug)]
@@ -37,43 +34,6 @@ pub struct AppState {
 
 /// Shared handle on the state.
 pub type State = Arc<AppState>;
-
-/// The credentials a request arrived with, resolved to an [`Actor`] at most once,
-/// and only if a resolver asks.
-#[derive(Debug, Default)]
-pub struct RequestAuth {
-    bearer: Option<String>,
-    actor: OnceCell<Result<Actor, AppError>>,
-}
-
-impl RequestAuth {
-    /// Credentials from an `Authorization: Bearer …` value (or none).
-    pub fn new(bearer: Option<String>) -> Self {
-        Self {
-            bearer,
-            actor: OnceCell::new(),
-        }
-    }
-
-    /// The authenticated caller, or `UNAUTHENTICATED`.
-    pub async fn actor(&self, state: &AppState) -> AppResult<Actor> {
-        let resolved = self
-            .actor
-            .get_or_init(|| async {
-                match &self.bearer {
-                    None => Err(AppError::Unauthenticated("sign in first")),
-                    Some(token) => service::sessions::authenticate(state, token).await,
-                }
-            })
-            .await;
-        match resolved {
-            Ok(actor) => Ok(actor.clone()),
-            Err(AppError::Internal(_)) => Err(AppError::Internal(String::new())),
-            Err(AppError::Unauthenticated(why)) => Err(AppError::Unauthenticated(why)),
-            Err(_) => Err(AppError::Unauthenticated("invalid access token")),
-        }
-    }
-}
 
 /// Where a request came from, for rate limits.
 #[derive(Debug, Clone)]

@@ -8,11 +8,12 @@ use tokio::sync::OwnedMutexGuard;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
+    DbErr, ExecResult, QueryResult, SqlErr, SqliteTransactionMode, Statement, TransactionOptions,
     TransactionTrait,
 };
 
 use crate::context::AppState;
+use crate::error::AppError;
 
 /// Prepared statements each SQLite connection keeps.
 const SQLITE_STATEMENT_CACHE: usize = 32;
@@ -148,6 +149,19 @@ pub async fn commit(txn: WriteTxn, state: &AppState) -> Result<(), DbErr> {
     state.accounts.invalidate();
     state.events.publish(crate::events::take()).await;
     Ok(())
+}
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            // A unique constraint backs every "only one" rule; losing such a race
+            // is a conflict with the current state, not a server failure.
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                Self::Conflict("that already exists".into())
+            }
+            _ => Self::internal(err),
+        }
+    }
 }
 
 /// `select` as `SELECT … FOR UPDATE` on PostgreSQL: the rows it reads stay

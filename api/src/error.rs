@@ -1,8 +1,8 @@
 //! The one error type. Every failure a client can see is an [`AppError`]; its
 //! variant decides the GraphQL `extensions.code`, in [`AppError::code`] and
-//! nowhere else. Database errors never reach a client as text.
-
-use sea_orm::{DbErr, SqlErr};
+//! nowhere else. Database errors never reach a client as text (they are
+//! converted in [`crate::db`], so the domain, which uses this type, knows
+//! nothing of the database).
 
 /// Result of any operation that can fail in a client-visible way.
 pub type AppResult<T> = Result<T, AppError>;
@@ -104,19 +104,6 @@ impl AppError {
         let cause = cause.to_string();
         tracing::error!(%cause, "internal error");
         Self::Internal(cause)
-    }
-}
-
-impl From<DbErr> for AppError {
-    fn from(err: DbErr) -> Self {
-        match err.sql_err() {
-            // A unique constraint backs every "only one" rule; losing such a race
-            // is a conflict with the current state, not a server failure.
-            Some(SqlErr::UniqueConstraintViolation(_)) => {
-                Self::Conflict("that already exists".into())
-            }
-            _ => Self::internal(err),
-        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod architecture;
 mod authorization;
 
 mod clinics;

@@ -60,6 +60,17 @@ pub fn waitlist_moves(starts_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now < starts_at
 }
 
+/// A start in the clinic's own time zone, for messages ("2027-01-10 12:00 EET").
+pub fn local_start(starts_at: DateTime<Utc>, timezone: &str) -> String {
+    match timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => starts_at
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M %Z")
+            .to_string(),
+        Err(_) => starts_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}
+
 /// Whether two half-open intervals overlap (back-to-back clinics do not).
 pub fn overlaps(a: (DateTime<Utc>, DateTime<Utc>), b: (DateTime<Utc>, DateTime<Utc>)) -> bool {
     a.0 < b.1 && b.0 < a.1

@@ -15,8 +15,6 @@ use std::collections::{HashMap, HashSet};
 
 use super::matching;
 
-use entity::{PairingStatus, RequestStatus};
-
 /// Lowest mentor level that counts.
 pub const MIN_MENTOR_LEVEL: i32 = 3;
 /// Scores are kept in thousandths so sums are exact.
@@ -192,6 +190,34 @@ pub fn plan(pool: &Pool) -> Vec<Match> {
             })
         })
         .collect()
+}
+
+/// Where a pairing stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PairingStatus {
+    /// Proposed, awaiting the mentor's answer.
+    Proposed,
+    /// The mentor accepted; they are working together.
+    Active,
+    /// The mentor declined.
+    Declined,
+    /// Withdrawn before an answer, or ended early.
+    Cancelled,
+    /// Finished.
+    Completed,
+}
+
+/// Where a mentoring request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestStatus {
+    /// Waiting for a mentor.
+    Open,
+    /// A pairing for it is proposed or active.
+    Matched,
+    /// Withdrawn by the learner.
+    Withdrawn,
+    /// A pairing for it was completed.
+    Closed,
 }
 
 /// What happens to a pairing.

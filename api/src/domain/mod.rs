@@ -7,6 +7,7 @@ pub mod expertise;
 pub mod invitations;
 pub mod matching;
 pub mod mentoring;
+pub mod notifications;
 pub mod paging;
 pub mod password;
 pub mod recurrence;

@@ -1,10 +1,49 @@
 //! What resolvers take from the GraphQL context.
 
 use async_graphql::Context;
+use tokio::sync::OnceCell;
 
 use crate::auth::Actor;
-use crate::context::{AppState, ClientAddr, RequestAuth, State};
+use crate::context::{AppState, ClientAddr, State};
 use crate::error::{AppError, AppResult};
+use crate::service;
+
+/// The credentials a request arrived with, resolved to an [`Actor`] at most once,
+/// and only if a resolver asks.
+#[derive(Debug, Default)]
+pub struct RequestAuth {
+    bearer: Option<String>,
+    actor: OnceCell<Result<Actor, AppError>>,
+}
+
+impl RequestAuth {
+    /// Credentials from an `Authorization: Bearer …` value (or none).
+    pub fn new(bearer: Option<String>) -> Self {
+        Self {
+            bearer,
+            actor: OnceCell::new(),
+        }
+    }
+
+    /// The authenticated caller, or `UNAUTHENTICATED`.
+    pub async fn actor(&self, state: &AppState) -> AppResult<Actor> {
+        let resolved = self
+            .actor
+            .get_or_init(|| async {
+                match &self.bearer {
+                    None => Err(AppError::Unauthenticated("sign in first")),
+                    Some(token) => service::sessions::authenticate(state, token).await,
+                }
+            })
+            .await;
+        match resolved {
+            Ok(actor) => Ok(actor.clone()),
+            Err(AppError::Internal(_)) => Err(AppError::Internal(String::new())),
+            Err(AppError::Unauthenticated(why)) => Err(AppError::Unauthenticated(why)),
+            Err(_) => Err(AppError::Unauthenticated("invalid access token")),
+        }
+    }
+}
 
 /// The shared state.
 pub fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a AppState> {

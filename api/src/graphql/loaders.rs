@@ -279,7 +279,7 @@ impl Loader<Completions> for AppLoader {
         keys: &[Completions],
     ) -> Result<HashMap<Completions, Arc<Vec<i64>>>, AppError> {
         let seat_ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let rows = crate::service::courses::completed_lessons(&self.state.db, &seat_ids).await?;
+        let rows = crate::service::lessons::completed_lessons(&self.state.db, &seat_ids).await?;
         let mut out: HashMap<Completions, Vec<i64>> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
         for (seat_id, lesson_id) in rows {

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod nodes;
 pub mod pagination;
 pub mod pipeline;
 pub mod query;

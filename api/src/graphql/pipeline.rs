@@ -12,11 +12,12 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use tokio::sync::Semaphore;
 
+use super::context::RequestAuth;
 use super::guard::{self, RequestInfo, to_server_error};
 use super::loaders::new_loader;
 use super::schema::{AppSchema, build_schema, persisted_queries};
 use super::shape::Shapes;
-use crate::context::{ClientAddr, RequestAuth, State};
+use crate::context::{ClientAddr, State};
 use crate::error::AppError;
 use async_graphql::parser::types::ExecutableDocument;
 

@@ -11,9 +11,11 @@ use crate::auth::Actor;
 use crate::context::AppState;
 use crate::domain::recurrence::Weekly;
 use crate::error::{AppError, AppResult};
-use crate::service::courses::{CourseInput, LessonInput};
+use crate::service::courses::CourseInput;
+use crate::service::lessons::LessonInput;
 use crate::service::{
-    clinics, courses, enrolments, expertise, invitations, mentoring, registrations, sessions,
+    clinics, courses, enrolments, expertise, invitations, lessons, mentoring, registrations,
+    sessions,
 };
 
 /// The password of every demo account (it is printed; this is a demo).
@@ -467,7 +469,7 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
         .await?;
         let mut first_lesson = None;
         for (lesson_title, body, minutes) in plan.lessons {
-            let lesson = courses::add_lesson(
+            let lesson = lessons::add_lesson(
                 state,
                 &admin,
                 course.id,

@@ -271,7 +271,7 @@ pub async fn update(
     active.updated_at = Set(now);
     let updated = active.update(&txn).await?;
 
-    notify_promoted(&txn, &updated, &promoted, now).await?;
+    notifications::promoted_to_clinic(&txn, &updated, &promoted, now).await?;
     if start_moved {
         let registrants = seat::Entity::find()
             .filter(seat::Column::PoolId.eq(updated.seat_pool_id))
@@ -359,44 +359,9 @@ pub async fn cancel(
     Ok(cancelled)
 }
 
-/// Tells each promoted person they now have a seat.
-pub async fn notify_promoted(
-    conn: &impl ConnectionTrait,
-    clinic: &clinic::Model,
-    promoted: &[seat::Model],
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    for seat in promoted {
-        notifications::notify(
-            conn,
-            notifications::New {
-                organisation_id: clinic.organisation_id,
-                user_id: seat.user_id,
-                kind: Kind::WaitlistPromoted,
-                message: format!(
-                    "You have a seat in \"{}\" on {}",
-                    clinic.title,
-                    local_time(clinic)
-                ),
-                subject: Some(("ClinicRegistration", seat.id)),
-            },
-            now,
-        )
-        .await?;
-    }
-    Ok(())
-}
-
 /// The clinic's start in its own time zone, for messages.
 pub fn local_time(clinic: &clinic::Model) -> String {
-    match clinic.timezone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => clinic
-            .starts_at
-            .with_timezone(&tz)
-            .format("%Y-%m-%d %H:%M %Z")
-            .to_string(),
-        Err(_) => clinic.starts_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-    }
+    rules::local_start(clinic.starts_at, &clinic.timezone)
 }
 
 /// A clinic of the actor's organisation, or `NOT_FOUND`.

@@ -4,26 +4,20 @@
 //! the course as it was) and lowers the progress of the others; removing a
 //! lesson completes any enrolment that has now done every remaining lesson.
 
-use std::collections::HashSet;
-
-use entity::{CourseStatus, SeatStatus, course, course_skill, lesson, lesson_completion, seat};
+use entity::{CourseStatus, course, course_skill, lesson, seat};
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseTransaction, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    DatabaseTransaction, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter,
 };
 
-use super::{enrolments, paging, seats, skills};
+use super::{notifications, paging, seats, skills};
 use crate::auth::{Actor, permissions};
 use crate::context::AppState;
 use crate::db;
 use crate::domain::paging::{PageRequest, Paged};
 use crate::domain::text;
 use crate::error::{AppError, AppResult};
-
-/// Longest lesson body (Markdown), in characters.
-pub const MAX_BODY_CHARS: usize = 20_000;
 
 /// A course's editable fields; `None` leaves a field unchanged, and for
 /// `capacity` `Some(None)` means unlimited.
@@ -33,14 +27,6 @@ pub struct CourseInput {
     pub summary: Option<String>,
     pub skill_ids: Option<Vec<i64>>,
     pub capacity: Option<Option<i32>>,
-}
-
-/// A lesson's editable fields.
-#[derive(Debug, Clone, Default)]
-pub struct LessonInput {
-    pub title: Option<String>,
-    pub body: Option<String>,
-    pub estimated_minutes: Option<i32>,
 }
 
 /// Which courses to list.
@@ -149,7 +135,7 @@ pub async fn update(
             seats::Waitlist::Moves,
         )
         .await?;
-        enrolments::notify_promoted(&txn, &current, &changed.promoted, now).await?;
+        notifications::promoted_to_course(&txn, &current, &changed.promoted, now).await?;
     }
     let mut active: course::ActiveModel = current.into();
     active.title = Set(title);
@@ -219,7 +205,7 @@ fn status_word(status: CourseStatus) -> &'static str {
 }
 
 /// An archived course is kept as it was: nothing about it changes.
-fn changeable(course: &course::Model) -> AppResult<()> {
+pub(super) fn changeable(course: &course::Model) -> AppResult<()> {
     if course.status == CourseStatus::Archived {
         Err(AppError::Conflict(
             "an archived course cannot change".into(),
@@ -231,7 +217,7 @@ fn changeable(course: &course::Model) -> AppResult<()> {
 
 /// Whether the actor may see a course: admins see all; members see published
 /// ones, and archived ones they are or were enrolled in.
-async fn visible(
+pub(super) async fn visible(
     conn: &impl ConnectionTrait,
     actor: &Actor,
     course: &course::Model,
@@ -297,7 +283,7 @@ pub async fn lock_visible(
 }
 
 /// A course of the actor's organisation whatever its state (for admins' changes).
-async fn get_in(
+pub(super) async fn get_in(
     conn: &impl ConnectionTrait,
     actor: &Actor,
     course_id: i64,
@@ -374,217 +360,6 @@ pub async fn list(
     paging::fetch(&state.db, select, course::Column::Id, page).await
 }
 
-/// The lessons of a course, in order.
-pub async fn lessons(conn: &impl ConnectionTrait, course_id: i64) -> AppResult<Vec<lesson::Model>> {
-    Ok(lesson::Entity::find()
-        .filter(lesson::Column::CourseId.eq(course_id))
-        .order_by_asc(lesson::Column::Position)
-        .order_by_asc(lesson::Column::Id)
-        .all(conn)
-        .await?)
-}
-
-fn lesson_fields(
-    input: &LessonInput,
-    current: Option<&lesson::Model>,
-) -> AppResult<(String, String, i32)> {
-    let title = text::required(
-        input
-            .title
-            .as_deref()
-            .or(current.map(|l| l.title.as_str()))
-            .unwrap_or(""),
-        "title",
-        200,
-        false,
-    )?;
-    let body = text::optional(
-        input
-            .body
-            .as_deref()
-            .or(current.map(|l| l.body.as_str()))
-            .unwrap_or(""),
-        "body",
-        MAX_BODY_CHARS,
-        true,
-    )?;
-    let minutes = input
-        .estimated_minutes
-        .or(current.map(|l| l.estimated_minutes))
-        .ok_or_else(|| AppError::field("estimatedMinutes", "estimatedMinutes is required"))?;
-    if !(1..=1440).contains(&minutes) {
-        return Err(AppError::field(
-            "estimatedMinutes",
-            "estimatedMinutes must be between 1 and 1440",
-        ));
-    }
-    Ok((title, body, minutes))
-}
-
-/// Adds a lesson at the end of a course (ADMIN).
-pub async fn add_lesson(
-    state: &AppState,
-    actor: &Actor,
-    course_id: i64,
-    input: LessonInput,
-) -> AppResult<lesson::Model> {
-    permissions::require_admin(actor)?;
-    let (title, body, minutes) = lesson_fields(&input, None)?;
-    let now = state.clock.now();
-    let txn = db::begin_write(state).await?;
-    let course = get_in(&txn, actor, course_id).await?;
-    changeable(&course)?;
-    let last: Option<i32> = lesson::Entity::find()
-        .select_only()
-        .column_as(lesson::Column::Position.max(), "max")
-        .filter(lesson::Column::CourseId.eq(course.id))
-        .into_tuple::<Option<i32>>()
-        .one(&txn)
-        .await?
-        .flatten();
-    let created = lesson::ActiveModel {
-        course_id: Set(course.id),
-        position: Set(last.map_or(1, |p| p + 1)),
-        title: Set(title),
-        body: Set(body),
-        estimated_minutes: Set(minutes),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    db::commit(txn, state).await?;
-    Ok(created)
-}
-
-/// A lesson of a course the actor may see, with the course.
-pub async fn get_lesson(
-    conn: &impl ConnectionTrait,
-    actor: &Actor,
-    lesson_id: i64,
-) -> AppResult<(lesson::Model, course::Model)> {
-    let lesson = lesson::Entity::find_by_id(lesson_id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::NotFound("lesson"))?;
-    let course = get_visible(conn, actor, lesson.course_id)
-        .await
-        .map_err(|_| AppError::NotFound("lesson"))?;
-    Ok((lesson, course))
-}
-
-/// Changes a lesson (ADMIN).
-pub async fn update_lesson(
-    state: &AppState,
-    actor: &Actor,
-    lesson_id: i64,
-    input: LessonInput,
-) -> AppResult<lesson::Model> {
-    permissions::require_admin(actor)?;
-    let txn = db::begin_write(state).await?;
-    let (current, course) = get_lesson(&txn, actor, lesson_id).await?;
-    changeable(&course)?;
-    let (title, body, minutes) = lesson_fields(&input, Some(&current))?;
-    let mut active: lesson::ActiveModel = current.into();
-    active.title = Set(title);
-    active.body = Set(body);
-    active.estimated_minutes = Set(minutes);
-    active.updated_at = Set(state.clock.now());
-    let updated = active.update(&txn).await?;
-    db::commit(txn, state).await?;
-    Ok(updated)
-}
-
-/// Removes a lesson (ADMIN); enrolments that have now done every remaining
-/// lesson are completed. Returns the course.
-pub async fn remove_lesson(
-    state: &AppState,
-    actor: &Actor,
-    lesson_id: i64,
-) -> AppResult<course::Model> {
-    permissions::require_admin(actor)?;
-    let now = state.clock.now();
-    let txn = db::begin_write(state).await?;
-    let (lesson, course) = get_lesson(&txn, actor, lesson_id).await?;
-    changeable(&course)?;
-    let remaining: Vec<lesson::Model> = lessons(&txn, course.id)
-        .await?
-        .into_iter()
-        .filter(|l| l.id != lesson.id)
-        .collect();
-    if remaining.is_empty() && course.status == CourseStatus::Published {
-        return Err(AppError::Conflict(
-            "a published course keeps at least one lesson; archive it instead".into(),
-        ));
-    }
-    lesson::Entity::delete_by_id(lesson.id).exec(&txn).await?;
-    // Positions stay 1, 2, 3, … with no gap.
-    for (index, kept) in remaining.iter().enumerate() {
-        let position = i32::try_from(index + 1).unwrap_or(i32::MAX);
-        if kept.position != position {
-            lesson::Entity::update_many()
-                .col_expr(lesson::Column::Position, Expr::value(position))
-                .filter(lesson::Column::Id.eq(kept.id))
-                .exec(&txn)
-                .await?;
-        }
-    }
-    if !remaining.is_empty() {
-        let enrolled = seat::Entity::find()
-            .filter(seat::Column::PoolId.eq(course.seat_pool_id))
-            .filter(seat::Column::Status.eq(SeatStatus::Confirmed))
-            .all(&txn)
-            .await?;
-        for enrolment in enrolled {
-            if enrolments::done_all(&txn, enrolment.id, &remaining).await? {
-                let changed = seats::complete(&txn, enrolment.id, now).await?;
-                enrolments::notify_promoted(&txn, &course, &changed.promoted, now).await?;
-            }
-        }
-    }
-    db::commit(txn, state).await?;
-    Ok(course)
-}
-
-/// Puts a course's lessons in the given order (ADMIN); the list must hold
-/// exactly the course's lessons, each once. Returns the course.
-pub async fn reorder_lessons(
-    state: &AppState,
-    actor: &Actor,
-    course_id: i64,
-    lesson_ids: &[i64],
-) -> AppResult<course::Model> {
-    permissions::require_admin(actor)?;
-    let txn = db::begin_write(state).await?;
-    let course = get_in(&txn, actor, course_id).await?;
-    changeable(&course)?;
-    let current: HashSet<i64> = lessons(&txn, course.id)
-        .await?
-        .into_iter()
-        .map(|l| l.id)
-        .collect();
-    let given: HashSet<i64> = lesson_ids.iter().copied().collect();
-    if given.len() != lesson_ids.len() || given != current {
-        return Err(AppError::field(
-            "lessonIds",
-            "give every lesson of the course exactly once",
-        ));
-    }
-    for (index, id) in lesson_ids.iter().enumerate() {
-        lesson::Entity::update_many()
-            .col_expr(
-                lesson::Column::Position,
-                Expr::value(i32::try_from(index + 1).unwrap_or(i32::MAX)),
-            )
-            .filter(lesson::Column::Id.eq(*id))
-            .exec(&txn)
-            .await?;
-    }
-    db::commit(txn, state).await?;
-    Ok(course)
-}
-
 /// The course whose seats are in `pool_id`.
 pub async fn by_pool(
     conn: &impl ConnectionTrait,
@@ -607,19 +382,4 @@ async fn set_skills(txn: &DatabaseTransaction, course_id: i64, skill_ids: &[i64]
     .exec(txn)
     .await?;
     Ok(())
-}
-
-/// Lessons completed by each enrolment, for progress.
-pub async fn completed_lessons(
-    conn: &impl ConnectionTrait,
-    seat_ids: &[i64],
-) -> AppResult<Vec<(i64, i64)>> {
-    Ok(lesson_completion::Entity::find()
-        .select_only()
-        .column(lesson_completion::Column::SeatId)
-        .column(lesson_completion::Column::LessonId)
-        .filter(lesson_completion::Column::SeatId.is_in(seat_ids.iter().copied()))
-        .into_tuple()
-        .all(conn)
-        .await?)
 }

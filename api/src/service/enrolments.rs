@@ -1,13 +1,12 @@
 //! Enrolling in courses and completing lessons. Seats come from the same
 //! engine as clinic registrations.
 
-use chrono::{DateTime, Utc};
-use entity::{CourseStatus, SeatStatus, course, lesson, lesson_completion, seat};
+use entity::{CourseStatus, SeatStatus, course, lesson_completion, seat};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
-use super::notifications::{self, Kind};
-use super::{courses, seats};
+use super::notifications::{self};
+use super::{courses, lessons, seats};
 use crate::auth::{Actor, permissions};
 use crate::context::AppState;
 use crate::db;
@@ -43,7 +42,7 @@ pub async fn cancel(state: &AppState, actor: &Actor, enrolment_id: i64) -> AppRe
         ));
     }
     let changed = seats::release(&txn, enrolment.id, now, seats::Waitlist::Moves).await?;
-    notify_promoted(&txn, &course, &changed.promoted, now).await?;
+    notifications::promoted_to_course(&txn, &course, &changed.promoted, now).await?;
     db::commit(txn, state).await?;
     changed.released.ok_or(AppError::NotFound("enrolment"))
 }
@@ -57,7 +56,7 @@ pub async fn complete_lesson(
 ) -> AppResult<seat::Model> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    let (lesson, course) = courses::get_lesson(&txn, actor, lesson_id).await?;
+    let (lesson, course) = lessons::get_lesson(&txn, actor, lesson_id).await?;
     let enrolment = seats::live_claim(&txn, course.seat_pool_id, actor.user_id)
         .await?
         .ok_or_else(|| AppError::Conflict("enrol in the course first".into()))?;
@@ -82,30 +81,16 @@ pub async fn complete_lesson(
     ])
     .exec(&txn)
     .await?;
-    let all = courses::lessons(&txn, course.id).await?;
-    let result = if done_all(&txn, enrolment.id, &all).await? {
+    let all = lessons::lessons(&txn, course.id).await?;
+    let result = if lessons::done_all(&txn, enrolment.id, &all).await? {
         let changed = seats::complete(&txn, enrolment.id, now).await?;
-        notify_promoted(&txn, &course, &changed.promoted, now).await?;
+        notifications::promoted_to_course(&txn, &course, &changed.promoted, now).await?;
         changed.released.ok_or(AppError::NotFound("enrolment"))?
     } else {
         enrolment
     };
     db::commit(txn, state).await?;
     Ok(result)
-}
-
-/// Whether an enrolment has completed every one of `lessons`.
-pub async fn done_all(
-    conn: &impl ConnectionTrait,
-    seat_id: i64,
-    lessons: &[lesson::Model],
-) -> AppResult<bool> {
-    let done: std::collections::HashSet<i64> = courses::completed_lessons(conn, &[seat_id])
-        .await?
-        .into_iter()
-        .map(|(_, lesson)| lesson)
-        .collect();
-    Ok(!lessons.is_empty() && lessons.iter().all(|l| done.contains(&l.id)))
 }
 
 /// An enrolment the actor may see (their own, or any for an admin), with its course.
@@ -141,28 +126,4 @@ async fn load(
         return Err(missing());
     }
     Ok((enrolment, course))
-}
-
-/// Tells each promoted person they now have a place in the course.
-pub async fn notify_promoted(
-    conn: &impl ConnectionTrait,
-    course: &course::Model,
-    promoted: &[seat::Model],
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    for seat in promoted {
-        notifications::notify(
-            conn,
-            notifications::New {
-                organisation_id: course.organisation_id,
-                user_id: seat.user_id,
-                kind: Kind::WaitlistPromoted,
-                message: format!("You have a place in the course \"{}\"", course.title),
-                subject: Some(("Enrolment", seat.id)),
-            },
-            now,
-        )
-        .await?;
-    }
-    Ok(())
 }

@@ -12,7 +12,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{paging, pairings, skills};
+use super::{paging, pairings, requests, skills};
 use crate::auth::{Actor, permissions};
 use crate::context::AppState;
 use crate::db;
@@ -129,7 +129,7 @@ pub async fn withdraw(
 ) -> AppResult<mentoring_request::Model> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    let current = lock_in(&txn, actor, request_id).await?;
+    let current = requests::lock_in(&txn, actor, request_id).await?;
     if current.learner_id != actor.user_id {
         return Err(AppError::Forbidden(
             "only the learner may withdraw a request",
@@ -177,63 +177,6 @@ pub async fn withdraw(
     let withdrawn = active.update(&txn).await?;
     db::commit(txn, state).await?;
     Ok(withdrawn)
-}
-
-/// A request visible to the actor (see [`permissions::may_see_request`]);
-/// anything else is `NOT_FOUND`.
-pub async fn get(
-    state: &AppState,
-    actor: &Actor,
-    request_id: i64,
-) -> AppResult<mentoring_request::Model> {
-    get_in(&state.db, actor, request_id).await
-}
-
-/// Like [`get`], on any connection.
-pub async fn get_in(
-    conn: &impl ConnectionTrait,
-    actor: &Actor,
-    request_id: i64,
-) -> AppResult<mentoring_request::Model> {
-    let request = mentoring_request::Entity::find_by_id(request_id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::NotFound("mentoring request"))?;
-    let open = request.status == RequestStatus::Open;
-    let mentor = if open || actor.is_admin() || actor.user_id == request.learner_id {
-        false
-    } else {
-        pairing::Entity::find()
-            .filter(pairing::Column::RequestId.eq(request.id))
-            .filter(pairing::Column::MentorId.eq(actor.user_id))
-            .count(conn)
-            .await?
-            > 0
-    };
-    if !permissions::may_see_request(
-        actor,
-        request.organisation_id,
-        open,
-        request.learner_id,
-        mentor,
-    ) {
-        return Err(AppError::NotFound("mentoring request"));
-    }
-    Ok(request)
-}
-
-/// Like [`get_in`], locking the request's row for the rest of the
-/// transaction (see `pairings::lock_in`: every change of a request or its
-/// pairings takes this lock first).
-pub async fn lock_in(
-    txn: &sea_orm::DatabaseTransaction,
-    actor: &Actor,
-    request_id: i64,
-) -> AppResult<mentoring_request::Model> {
-    db::for_update(mentoring_request::Entity::find_by_id(request_id), txn)
-        .one(txn)
-        .await?;
-    get_in(txn, actor, request_id).await
 }
 
 /// Which requests to list.
@@ -413,7 +356,7 @@ pub async fn suggestions(
     request_id: i64,
     first: usize,
 ) -> AppResult<Vec<Suggestion>> {
-    let request = get(state, actor, request_id).await?;
+    let request = requests::get(state, actor, request_id).await?;
     if request.learner_id != actor.user_id && !actor.is_admin() {
         return Err(AppError::Forbidden(
             "only the learner or an admin may see suggestions",

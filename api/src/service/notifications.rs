@@ -7,38 +7,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 
 use crate::error::AppResult;
 
-/// What a notification is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    InvitationAccepted,
-    WaitlistPromoted,
-    ClinicCancelled,
-    ClinicMoved,
-    PairingProposed,
-    PairingAccepted,
-    PairingDeclined,
-    PairingCancelled,
-    PairingCompleted,
-    FeedbackReceived,
-}
-
-impl Kind {
-    /// The stored (and GraphQL enum) name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::InvitationAccepted => "INVITATION_ACCEPTED",
-            Kind::WaitlistPromoted => "WAITLIST_PROMOTED",
-            Kind::ClinicCancelled => "CLINIC_CANCELLED",
-            Kind::ClinicMoved => "CLINIC_MOVED",
-            Kind::PairingProposed => "PAIRING_PROPOSED",
-            Kind::PairingAccepted => "PAIRING_ACCEPTED",
-            Kind::PairingDeclined => "PAIRING_DECLINED",
-            Kind::PairingCancelled => "PAIRING_CANCELLED",
-            Kind::PairingCompleted => "PAIRING_COMPLETED",
-            Kind::FeedbackReceived => "FEEDBACK_RECEIVED",
-        }
-    }
-}
+pub use crate::domain::notifications::Kind;
 
 /// A notification to write.
 #[derive(Debug, Clone)]
@@ -75,6 +44,74 @@ pub async fn notify(
         id: written.id,
     });
     Ok(written)
+}
+
+/// Tells each person promoted from a waitlist, in the transaction of the change.
+async fn promoted(
+    conn: &impl ConnectionTrait,
+    organisation_id: i64,
+    seats: &[entity::seat::Model],
+    message: &str,
+    subject: &'static str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    for seat in seats {
+        notify(
+            conn,
+            New {
+                organisation_id,
+                user_id: seat.user_id,
+                kind: Kind::WaitlistPromoted,
+                message: message.to_owned(),
+                subject: Some((subject, seat.id)),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Tells each person promoted to a seat in a clinic.
+pub async fn promoted_to_clinic(
+    conn: &impl ConnectionTrait,
+    clinic: &entity::clinic::Model,
+    seats: &[entity::seat::Model],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let message = format!(
+        "You have a seat in \"{}\" on {}",
+        clinic.title,
+        crate::domain::clinics::local_start(clinic.starts_at, &clinic.timezone)
+    );
+    promoted(
+        conn,
+        clinic.organisation_id,
+        seats,
+        &message,
+        "ClinicRegistration",
+        now,
+    )
+    .await
+}
+
+/// Tells each person promoted to a place in a course.
+pub async fn promoted_to_course(
+    conn: &impl ConnectionTrait,
+    course: &entity::course::Model,
+    seats: &[entity::seat::Model],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let message = format!("You have a place in the course \"{}\"", course.title);
+    promoted(
+        conn,
+        course.organisation_id,
+        seats,
+        &message,
+        "Enrolment",
+        now,
+    )
+    .await
 }
 
 /// The actor's notifications, newest first.

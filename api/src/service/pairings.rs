@@ -15,12 +15,12 @@ use sea_orm::{
     EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
-use super::mentoring;
 use super::notifications::{self, Kind};
+use super::requests;
 use crate::auth::{Actor, permissions};
 use crate::context::AppState;
 use crate::db;
-use crate::domain::mentoring::{Event, request_status, transition};
+use crate::domain::mentoring::{self, Event, request_status, transition};
 use crate::domain::text;
 use crate::error::{AppError, AppResult};
 
@@ -109,7 +109,7 @@ pub async fn propose(
     let goals = text::optional(goals, "goals", 2000, true)?;
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    let request = mentoring::lock_in(&txn, actor, request_id).await?;
+    let request = requests::lock_in(&txn, actor, request_id).await?;
     if request.learner_id != actor.user_id && !actor.is_admin() {
         return Err(AppError::Forbidden(
             "only the learner or an admin may propose a pairing",
@@ -213,8 +213,9 @@ pub async fn respond(
     } else {
         Event::Decline
     };
-    let to = transition(current.status, event)
-        .ok_or_else(|| AppError::Conflict("the pairing is not awaiting a response".into()))?;
+    let to: PairingStatus = transition(current.status.into(), event)
+        .ok_or_else(|| AppError::Conflict("the pairing is not awaiting a response".into()))?
+        .into();
     if to == PairingStatus::Active {
         let taken_already = pairing::Entity::find()
             .filter(pairing::Column::RequestId.eq(current.request_id))
@@ -306,7 +307,7 @@ pub async fn complete(
             "only the mentor or the learner may complete a pairing",
         ));
     }
-    transition(current.status, Event::Complete)
+    transition(current.status.into(), Event::Complete)
         .ok_or_else(|| AppError::Conflict("only an active pairing can be completed".into()))?;
     let other = other_party(&current, actor.user_id);
     let updated = end(&txn, current, PairingStatus::Completed, None, now).await?;
@@ -358,7 +359,7 @@ pub async fn cancel(
             Event::Cancel
         }
     };
-    transition(current.status, event)
+    transition(current.status.into(), event)
         .ok_or_else(|| AppError::Conflict("the pairing has already ended".into()))?;
     let others: Vec<i64> = [current.mentor_id, current.learner_id]
         .into_iter()
@@ -462,14 +463,14 @@ async fn refresh_request(
     else {
         return Ok(());
     };
-    let statuses: Vec<PairingStatus> = pairing::Entity::find()
+    let statuses: Vec<mentoring::PairingStatus> = pairing::Entity::find()
         .filter(pairing::Column::RequestId.eq(request_id))
         .all(conn)
         .await?
         .into_iter()
-        .map(|p| p.status)
+        .map(|p| p.status.into())
         .collect();
-    let next = request_status(request.status, &statuses);
+    let next: RequestStatus = request_status(request.status.into(), &statuses).into();
     if next != request.status {
         let mut active: mentoring_request::ActiveModel = request.into();
         active.status = Set(next);

@@ -78,7 +78,7 @@ pub async fn cancel(
     }
     let waitlist = seats::Waitlist::moves_if(rules::waitlist_moves(clinic.starts_at, now));
     let changed = seats::release(&txn, registration.id, now, waitlist).await?;
-    clinics::notify_promoted(&txn, &clinic, &changed.promoted, now).await?;
+    super::notifications::promoted_to_clinic(&txn, &clinic, &changed.promoted, now).await?;
     db::commit(txn, state).await?;
     let released = changed.released.ok_or(AppError::NotFound("registration"))?;
     Ok((released, clinic))

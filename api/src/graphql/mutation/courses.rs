@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::types::{Course, Enrolment, Lesson};
-use crate::service::{courses, enrolments};
+use crate::service::{courses, enrolments, lessons};
 
 /// A new course.
 #[derive(InputObject)]
@@ -147,11 +147,11 @@ impl CourseMutation {
     ) -> async_graphql::Result<Lesson> {
         let actor = actor(ctx).await?;
         let course_id = ids::decode(&course_id, Kind::Course, "courseId")?;
-        let lesson = courses::add_lesson(
+        let lesson = lessons::add_lesson(
             state(ctx)?,
             &actor,
             course_id,
-            courses::LessonInput {
+            lessons::LessonInput {
                 title: Some(input.title),
                 body: Some(input.body),
                 estimated_minutes: Some(input.estimated_minutes),
@@ -170,11 +170,11 @@ impl CourseMutation {
     ) -> async_graphql::Result<Lesson> {
         let actor = actor(ctx).await?;
         let lesson_id = ids::decode(&id, Kind::Lesson, "id")?;
-        let lesson = courses::update_lesson(
+        let lesson = lessons::update_lesson(
             state(ctx)?,
             &actor,
             lesson_id,
-            courses::LessonInput {
+            lessons::LessonInput {
                 title: input.title,
                 body: input.body,
                 estimated_minutes: input.estimated_minutes,
@@ -189,7 +189,7 @@ impl CourseMutation {
         let actor = actor(ctx).await?;
         let lesson_id = ids::decode(&id, Kind::Lesson, "id")?;
         Ok(Course(
-            courses::remove_lesson(state(ctx)?, &actor, lesson_id).await?,
+            lessons::remove_lesson(state(ctx)?, &actor, lesson_id).await?,
         ))
     }
 
@@ -204,7 +204,7 @@ impl CourseMutation {
         let course_id = ids::decode(&course_id, Kind::Course, "courseId")?;
         let lesson_ids = ids::decode_all(&lesson_ids, Kind::Lesson, "lessonIds")?;
         Ok(Course(
-            courses::reorder_lessons(state(ctx)?, &actor, course_id, &lesson_ids).await?,
+            lessons::reorder_lessons(state(ctx)?, &actor, course_id, &lesson_ids).await?,
         ))
     }
 

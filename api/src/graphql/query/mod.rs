@@ -8,8 +8,6 @@ mod mentoring;
 mod node;
 mod notifications;
 
-pub use node::load as load_node;
-
 use async_graphql::MergedObject;
 
 /// All queries.

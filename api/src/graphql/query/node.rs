@@ -2,20 +2,10 @@
 
 use async_graphql::{Context, ID, Object};
 
-use crate::auth::Actor;
-use crate::context::AppState;
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::graphql::context::{actor, state};
-use crate::graphql::ids::{self, Kind};
-use crate::graphql::types::{
-    Clinic, ClinicRegistration, Course, Enrolment, Invitation, Lesson, MentoringRequest, Node,
-    Notification, Organisation, Pairing, Skill, User,
-};
-use crate::service::{
-    clinics, courses, enrolments, invitations, mentoring, notifications, organisations, pairings,
-    registrations, skills, users,
-};
-
+use crate::graphql::nodes;
+use crate::graphql::types::Node;
 /// Most ids one `nodes` call accepts.
 const MAX_NODES: usize = 100;
 
@@ -28,7 +18,7 @@ impl NodeQuery {
     /// not visible to the caller.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
         let actor = actor(ctx).await?;
-        Ok(load(state(ctx)?, &actor, &id).await?)
+        Ok(nodes::find(state(ctx)?, &actor, &id).await?.map(Node::from))
     }
 
     /// The objects with these global ids, in the same order; null where one does
@@ -45,56 +35,8 @@ impl NodeQuery {
         let state = state(ctx)?;
         let mut out = Vec::with_capacity(ids.len());
         for id in &ids {
-            out.push(load(state, &actor, id).await?);
+            out.push(nodes::find(state, &actor, id).await?.map(Node::from));
         }
         Ok(out)
-    }
-}
-
-/// Resolves a global id for the actor: `None` when absent or not visible.
-pub async fn load(state: &AppState, actor: &Actor, id: &ID) -> AppResult<Option<Node>> {
-    let (kind, raw) = ids::decode_any(id, "id")?;
-    let found = match kind {
-        Kind::User => users::get(state, actor, raw)
-            .await
-            .map(|u| Node::User(User::new(u))),
-        Kind::Organisation => organisations::get(state, actor, raw)
-            .await
-            .map(|o| Node::Organisation(Organisation(o))),
-        Kind::Invitation => invitations::get(state, actor, raw)
-            .await
-            .map(|model| Node::Invitation(Invitation { model, token: None })),
-        Kind::Skill => skills::get(state, actor, raw)
-            .await
-            .map(|s| Node::Skill(Skill(s))),
-        Kind::Clinic => clinics::get(state, actor, raw)
-            .await
-            .map(|c| Node::Clinic(Clinic(c))),
-        Kind::ClinicRegistration => registrations::get(state, actor, raw)
-            .await
-            .map(|(seat, _)| Node::ClinicRegistration(ClinicRegistration(seat))),
-        Kind::Course => courses::get(state, actor, raw)
-            .await
-            .map(|c| Node::Course(Course(c))),
-        Kind::Lesson => courses::get_lesson(&state.db, actor, raw)
-            .await
-            .map(|(l, _)| Node::Lesson(Lesson(l))),
-        Kind::Enrolment => enrolments::get(state, actor, raw)
-            .await
-            .map(|(seat, _)| Node::Enrolment(Enrolment(seat))),
-        Kind::MentoringRequest => mentoring::get(state, actor, raw)
-            .await
-            .map(|r| Node::MentoringRequest(MentoringRequest(r))),
-        Kind::Pairing => pairings::get(state, actor, raw)
-            .await
-            .map(|p| Node::Pairing(Pairing(p))),
-        Kind::Notification => notifications::get(state, actor, raw)
-            .await
-            .map(|n| Node::Notification(Notification(n))),
-    };
-    match found {
-        Ok(node) => Ok(Some(node)),
-        Err(AppError::NotFound(_)) => Ok(None),
-        Err(other) => Err(other),
     }
 }

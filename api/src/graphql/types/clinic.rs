@@ -17,32 +17,16 @@ use crate::service::registrations;
 
 /// Whether a clinic takes place.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::ClinicStatus")]
 pub enum ClinicStatus {
     Scheduled,
     /// Cancelled by an admin; every registration was cancelled with it.
     Cancelled,
 }
 
-impl From<entity::ClinicStatus> for ClinicStatus {
-    fn from(status: entity::ClinicStatus) -> Self {
-        match status {
-            entity::ClinicStatus::Scheduled => ClinicStatus::Scheduled,
-            entity::ClinicStatus::Cancelled => ClinicStatus::Cancelled,
-        }
-    }
-}
-
-impl From<ClinicStatus> for entity::ClinicStatus {
-    fn from(status: ClinicStatus) -> Self {
-        match status {
-            ClinicStatus::Scheduled => entity::ClinicStatus::Scheduled,
-            ClinicStatus::Cancelled => entity::ClinicStatus::Cancelled,
-        }
-    }
-}
-
 /// Where a registration (or enrolment) stands.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::SeatStatus")]
 pub enum RegistrationStatus {
     /// Holds a seat.
     Confirmed,
@@ -52,17 +36,6 @@ pub enum RegistrationStatus {
     Cancelled,
     /// Finished (courses).
     Completed,
-}
-
-impl From<entity::SeatStatus> for RegistrationStatus {
-    fn from(status: entity::SeatStatus) -> Self {
-        match status {
-            entity::SeatStatus::Confirmed => RegistrationStatus::Confirmed,
-            entity::SeatStatus::Waitlisted => RegistrationStatus::Waitlisted,
-            entity::SeatStatus::Cancelled => RegistrationStatus::Cancelled,
-            entity::SeatStatus::Completed => RegistrationStatus::Completed,
-        }
-    }
 }
 
 /// A short, capacity-limited session, often one of a weekly series.

@@ -15,6 +15,7 @@ use crate::graphql::scalars::Timestamp;
 
 /// A course's life.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::CourseStatus")]
 pub enum CourseStatus {
     /// Being written; only admins see it.
     Draft,
@@ -22,26 +23,6 @@ pub enum CourseStatus {
     Published,
     /// Closed: readable by those enrolled, no new enrolments.
     Archived,
-}
-
-impl From<entity::CourseStatus> for CourseStatus {
-    fn from(status: entity::CourseStatus) -> Self {
-        match status {
-            entity::CourseStatus::Draft => CourseStatus::Draft,
-            entity::CourseStatus::Published => CourseStatus::Published,
-            entity::CourseStatus::Archived => CourseStatus::Archived,
-        }
-    }
-}
-
-impl From<CourseStatus> for entity::CourseStatus {
-    fn from(status: CourseStatus) -> Self {
-        match status {
-            CourseStatus::Draft => entity::CourseStatus::Draft,
-            CourseStatus::Published => entity::CourseStatus::Published,
-            CourseStatus::Archived => entity::CourseStatus::Archived,
-        }
-    }
 }
 
 /// A course: ordered lessons, taken at one's own pace.

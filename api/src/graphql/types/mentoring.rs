@@ -57,6 +57,7 @@ impl MentorProfile {
 
 /// Where a mentoring request stands.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::RequestStatus")]
 pub enum RequestStatus {
     /// Waiting for a mentor.
     Open,
@@ -66,28 +67,6 @@ pub enum RequestStatus {
     Withdrawn,
     /// A pairing for it was completed.
     Closed,
-}
-
-impl From<entity::RequestStatus> for RequestStatus {
-    fn from(status: entity::RequestStatus) -> Self {
-        match status {
-            entity::RequestStatus::Open => RequestStatus::Open,
-            entity::RequestStatus::Matched => RequestStatus::Matched,
-            entity::RequestStatus::Withdrawn => RequestStatus::Withdrawn,
-            entity::RequestStatus::Closed => RequestStatus::Closed,
-        }
-    }
-}
-
-impl From<RequestStatus> for entity::RequestStatus {
-    fn from(status: RequestStatus) -> Self {
-        match status {
-            RequestStatus::Open => entity::RequestStatus::Open,
-            RequestStatus::Matched => entity::RequestStatus::Matched,
-            RequestStatus::Withdrawn => entity::RequestStatus::Withdrawn,
-            RequestStatus::Closed => entity::RequestStatus::Closed,
-        }
-    }
 }
 
 /// A learner asking for a mentor in some skills.
@@ -204,24 +183,13 @@ impl MentorSuggestion {
 
 /// Where a pairing stands.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::PairingStatus")]
 pub enum PairingStatus {
     Proposed,
     Active,
     Declined,
     Cancelled,
     Completed,
-}
-
-impl From<entity::PairingStatus> for PairingStatus {
-    fn from(status: entity::PairingStatus) -> Self {
-        match status {
-            entity::PairingStatus::Proposed => PairingStatus::Proposed,
-            entity::PairingStatus::Active => PairingStatus::Active,
-            entity::PairingStatus::Declined => PairingStatus::Declined,
-            entity::PairingStatus::Cancelled => PairingStatus::Cancelled,
-            entity::PairingStatus::Completed => PairingStatus::Completed,
-        }
-    }
 }
 
 /// A mentor and a learner working together.

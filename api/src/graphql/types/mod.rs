@@ -6,7 +6,6 @@ pub mod expertise;
 pub mod invitation;
 pub mod mentoring;
 pub mod node;
-pub mod notification;
 pub mod organisation;
 pub mod session;
 pub mod skill;
@@ -21,8 +20,7 @@ pub use mentoring::{
     AutoMatchResult, MatchedPairing, MentorProfile, MentorSuggestion, MentoringRequest,
     MentoringSession, Pairing, RequestStatus,
 };
-pub use node::Node;
-pub use notification::Notification;
+pub use node::{Node, Notification};
 pub use organisation::Organisation;
 pub use session::AuthPayload;
 pub use skill::{Skill, SkillKind};

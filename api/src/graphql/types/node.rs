@@ -1,13 +1,21 @@
-//! The Relay `Node` interface.
+//! The Relay `Node` interface, and `Notification`, whose subject is any node.
 
-use async_graphql::{ID, Interface};
-
-use super::Notification;
+use async_graphql::{Context, Enum, ID, Interface, Object};
+use entity::notification;
 
 use super::{
     Clinic, ClinicRegistration, Course, Enrolment, Invitation, Lesson, MentoringRequest,
     Organisation, Pairing, Skill, User,
 };
+use crate::auth::permissions;
+use crate::graphql::context::{actor, state};
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::loaders::{
+    ClinicById, ClinicByPool, CourseByPool, PairingById, SeatById, UserById, loader,
+};
+use crate::graphql::nodes::Found;
+use crate::graphql::scalars::Timestamp;
+use crate::service::{enrolments, pairings, registrations};
 
 /// Any object with a global id; `node(id)` and `nodes(ids)` resolve them.
 #[derive(Interface)]
@@ -25,4 +33,133 @@ pub enum Node {
     MentoringRequest(MentoringRequest),
     Pairing(Pairing),
     Notification(Notification),
+}
+
+impl From<Found> for Node {
+    fn from(found: Found) -> Self {
+        match found {
+            Found::User(u) => Node::User(User::new(u)),
+            Found::Organisation(o) => Node::Organisation(Organisation(o)),
+            Found::Invitation(model) => Node::Invitation(Invitation { model, token: None }),
+            Found::Skill(s) => Node::Skill(Skill(s)),
+            Found::Clinic(c) => Node::Clinic(Clinic(c)),
+            Found::ClinicRegistration(seat) => Node::ClinicRegistration(ClinicRegistration(seat)),
+            Found::Course(c) => Node::Course(Course(c)),
+            Found::Lesson(l) => Node::Lesson(Lesson(l)),
+            Found::Enrolment(seat) => Node::Enrolment(Enrolment(seat)),
+            Found::MentoringRequest(r) => Node::MentoringRequest(MentoringRequest(r)),
+            Found::Pairing(p) => Node::Pairing(Pairing(p)),
+            Found::Notification(n) => Node::Notification(Notification(n)),
+        }
+    }
+}
+
+/// What a notification is about.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::notifications::Kind")]
+pub enum NotificationKind {
+    /// Someone accepted an invitation you sent.
+    InvitationAccepted,
+    /// You moved from a waitlist to a confirmed place.
+    WaitlistPromoted,
+    /// A clinic you registered for was cancelled.
+    ClinicCancelled,
+    /// A clinic you registered for starts at another time.
+    ClinicMoved,
+    /// You were proposed as a mentor.
+    PairingProposed,
+    /// Your mentor accepted.
+    PairingAccepted,
+    /// The mentor declined.
+    PairingDeclined,
+    /// A pairing or proposal you are part of was cancelled.
+    PairingCancelled,
+    /// A pairing you are part of was completed.
+    PairingCompleted,
+    /// The other party left feedback.
+    FeedbackReceived,
+    /// A kind this server version does not know.
+    Other,
+}
+
+/// Something that happened that concerns the member.
+pub struct Notification(pub notification::Model);
+
+/// Something that happened that concerns the member.
+#[Object]
+impl Notification {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Notification, self.0.id)
+    }
+
+    /// What it is about.
+    async fn kind(&self) -> NotificationKind {
+        crate::domain::notifications::Kind::parse(&self.0.kind).into()
+    }
+
+    /// A sentence for people.
+    async fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// The object it is about, if it still exists and is visible.
+    async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Node>> {
+        let (Some(kind), Some(id)) = (
+            self.0.subject_type.as_deref().and_then(Kind::from_name),
+            self.0.subject_id,
+        ) else {
+            return Ok(None);
+        };
+        let me = actor(ctx).await?;
+        let loader = loader(ctx)?;
+        let same_organisation =
+            |organisation| permissions::require_same_organisation(&me, organisation, "").is_ok();
+        // The kinds notifications name load in batches; any other goes by `node`.
+        Ok(match kind {
+            Kind::Clinic => loader
+                .load_one(ClinicById(id))
+                .await?
+                .filter(|c| same_organisation(c.organisation_id))
+                .map(|c| Node::Clinic(Clinic(c))),
+            Kind::User => loader
+                .load_one(UserById(id))
+                .await?
+                .filter(|u| same_organisation(u.organisation_id))
+                .map(|u| Node::User(User::new(u))),
+            Kind::Pairing => loader
+                .load_one(PairingById(id))
+                .await?
+                .filter(|p| pairings::visible_to(&me, p))
+                .map(|p| Node::Pairing(Pairing(p))),
+            Kind::ClinicRegistration => match loader.load_one(SeatById(id)).await? {
+                Some(seat) => loader
+                    .load_one(ClinicByPool(seat.pool_id))
+                    .await?
+                    .filter(|clinic| registrations::visible_to(&me, &seat, clinic))
+                    .map(|_| Node::ClinicRegistration(ClinicRegistration(seat))),
+                None => None,
+            },
+            Kind::Enrolment => match loader.load_one(SeatById(id)).await? {
+                Some(seat) => loader
+                    .load_one(CourseByPool(seat.pool_id))
+                    .await?
+                    .filter(|course| enrolments::visible_to(&me, &seat, course))
+                    .map(|_| Node::Enrolment(Enrolment(seat))),
+                None => None,
+            },
+            other => crate::graphql::nodes::find_kind(state(ctx)?, &me, other, id)
+                .await?
+                .map(Node::from),
+        })
+    }
+
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
+    }
+
+    /// Null while unread.
+    async fn read_at(&self) -> Option<Timestamp> {
+        self.0.read_at.map(Into::into)
+    }
 }

@@ -7,29 +7,12 @@ use crate::graphql::ids::{self, Kind};
 
 /// What kind of skill.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::SkillKind")]
 pub enum SkillKind {
     /// A social-media platform: Facebook, LinkedIn, X, …
     Platform,
     /// A competency that works across platforms: writing short posts, …
     Competency,
-}
-
-impl From<entity::SkillKind> for SkillKind {
-    fn from(kind: entity::SkillKind) -> Self {
-        match kind {
-            entity::SkillKind::Platform => SkillKind::Platform,
-            entity::SkillKind::Competency => SkillKind::Competency,
-        }
-    }
-}
-
-impl From<SkillKind> for entity::SkillKind {
-    fn from(kind: SkillKind) -> Self {
-        match kind {
-            SkillKind::Platform => entity::SkillKind::Platform,
-            SkillKind::Competency => entity::SkillKind::Competency,
-        }
-    }
 }
 
 /// A skill of the expertise map: from the shared catalogue or the organisation's own.

@@ -14,29 +14,12 @@ use crate::service::registrations;
 
 /// What a member may manage in their organisation.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::Role")]
 pub enum Role {
     /// Manages members, courses, clinics, reports and automatic matching.
     Admin,
     /// Takes part: learns, mentors, registers.
     Member,
-}
-
-impl From<entity::Role> for Role {
-    fn from(role: entity::Role) -> Self {
-        match role {
-            entity::Role::Admin => Role::Admin,
-            entity::Role::Member => Role::Member,
-        }
-    }
-}
-
-impl From<Role> for entity::Role {
-    fn from(role: Role) -> Self {
-        match role {
-            Role::Admin => entity::Role::Admin,
-            Role::Member => entity::Role::Member,
-        }
-    }
 }
 
 /// A member of an organisation.
