@@ -189,7 +189,7 @@ fn resolve(tree: &Tree, module: &str, path: &[String]) -> Option<String> {
                     .filter(|l| l.trim_start().starts_with("pub use "))
                 {
                     let line = line.trim_start().trim_start_matches("pub use ");
-                    if line.contains(&format!("{segment}")) {
+                    if line.contains(segment.as_str()) {
                         let child = line.split("::").next().unwrap_or("").trim();
                         let candidate = if parent == "crate" {
                             child.to_owned()
