@@ -1,5 +1,5 @@
-//! Permission rules, one function per rule. Services call these and nothing
-//! else decides who may do what.
+//! Who may do and see what: one function per rule, on plain values. Services
+//! and GraphQL types call these; nothing else decides.
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
@@ -59,6 +59,76 @@ pub fn may_see_request(
 ) -> bool {
     actor.organisation_id == organisation_id
         && (open || actor.user_id == learner_id || mentor_of_its_pairing || actor.is_admin())
+}
+
+/// Whether the actor is `user_id` (their own account's private fields:
+/// calendar address, e-mail settings).
+pub fn is_self(actor: &Actor, user_id: i64) -> bool {
+    actor.user_id == user_id
+}
+
+/// Another member's clinic registrations: the member and their organisation's admins.
+pub fn may_see_registrations_of(actor: &Actor, organisation_id: i64, member_id: i64) -> bool {
+    actor.organisation_id == organisation_id && (is_self(actor, member_id) || actor.is_admin())
+}
+
+/// Managing a clinic's registrations (seeing them all, marking attendance):
+/// the organisation's admins and the clinic's facilitator.
+pub fn may_manage_clinic(actor: &Actor, organisation_id: i64, facilitator_id: i64) -> bool {
+    actor.organisation_id == organisation_id
+        && (actor.is_admin() || actor.user_id == facilitator_id)
+}
+
+/// One registration: its holder, and whoever manages the clinic.
+pub fn may_see_registration(
+    actor: &Actor,
+    organisation_id: i64,
+    holder_id: i64,
+    facilitator_id: i64,
+) -> bool {
+    actor.organisation_id == organisation_id
+        && (holder_id == actor.user_id || may_manage_clinic(actor, organisation_id, facilitator_id))
+}
+
+/// One enrolment: its holder, and the organisation's admins.
+pub fn may_see_enrolment(actor: &Actor, organisation_id: i64, holder_id: i64) -> bool {
+    actor.organisation_id == organisation_id && (holder_id == actor.user_id || actor.is_admin())
+}
+
+/// Cancelling a seat (a registration or an enrolment): its holder, or an admin.
+pub fn may_cancel_seat(actor: &Actor, holder_id: i64) -> bool {
+    holder_id == actor.user_id || actor.is_admin()
+}
+
+/// Where a course stands, as far as seeing it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CourseState {
+    Draft,
+    Published,
+    Archived,
+}
+
+/// A course: admins see all; members see published ones, and archived ones
+/// they are or were enrolled in.
+pub fn may_see_course(actor: &Actor, state: CourseState, enrolled: bool) -> bool {
+    actor.is_admin()
+        || match state {
+            CourseState::Published => true,
+            CourseState::Archived => enrolled,
+            CourseState::Draft => false,
+        }
+}
+
+/// A request's mentor suggestions, and proposing mentors for it: its learner
+/// and admins.
+pub fn may_act_for_learner(actor: &Actor, learner_id: i64) -> bool {
+    actor.user_id == learner_id || actor.is_admin()
+}
+
+/// Feedback on a pairing: the author always; the other party (and an admin,
+/// for the rating) once it is revealed.
+pub fn may_read_feedback(actor: &Actor, author_id: i64, revealed: bool) -> bool {
+    author_id == actor.user_id || revealed
 }
 
 /// Tenancy: an object of another organisation is treated as absent.

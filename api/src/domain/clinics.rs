@@ -4,12 +4,9 @@ use chrono::{DateTime, Utc};
 
 use crate::error::AppError;
 
-/// Smallest and largest clinic capacity.
-pub const CAPACITY_RANGE: std::ops::RangeInclusive<i32> = 1..=10_000;
-
-/// Checks a clinic capacity.
+/// Checks a capacity (clinics and courses alike).
 pub fn capacity(value: i32, field: &'static str) -> Result<i32, AppError> {
-    if CAPACITY_RANGE.contains(&value) {
+    if super::seats::CAPACITY_RANGE.contains(&value) {
         Ok(value)
     } else {
         Err(AppError::field(
@@ -48,6 +45,22 @@ pub fn link(value: Option<&str>, field: &'static str) -> Result<Option<String>, 
 pub fn times(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<(), AppError> {
     if ends_at <= starts_at {
         return Err(AppError::field("endsAt", "endsAt must be after startsAt"));
+    }
+    Ok(())
+}
+
+/// Seat rule 5: whether a clinic takes registrations now (not once it has
+/// started, not once it is cancelled).
+pub fn registration_open(
+    cancelled: bool,
+    starts_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if cancelled {
+        return Err(AppError::Conflict("the clinic is cancelled".into()));
+    }
+    if starts_at <= now {
+        return Err(AppError::Conflict("the clinic has already started".into()));
     }
     Ok(())
 }

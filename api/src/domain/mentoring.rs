@@ -30,6 +30,16 @@ pub struct Candidate {
     pub max_mentees: u32,
 }
 
+/// A mentor's free places: their maximum less their active mentees, never
+/// negative; none while they do not accept mentees.
+pub fn free_places(max_mentees: i32, active_mentees: i32, accepting: bool) -> i32 {
+    if accepting {
+        (max_mentees - active_mentees).max(0)
+    } else {
+        0
+    }
+}
+
 /// One skill behind a score.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
@@ -218,6 +228,20 @@ pub enum RequestStatus {
     Withdrawn,
     /// A pairing for it was completed.
     Closed,
+}
+
+/// Feedback becomes visible to the other party this long after the pairing ended.
+pub const FEEDBACK_REVEAL_AFTER: chrono::Duration = chrono::Duration::days(14);
+
+/// Whether a pairing's feedback is revealed to the other party: once both
+/// have left theirs (so neither answer colours the other), or 14 days after
+/// the pairing ended.
+pub fn feedback_revealed(
+    left: usize,
+    ended_at: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    left >= 2 || ended_at.is_some_and(|ended| now >= ended + FEEDBACK_REVEAL_AFTER)
 }
 
 /// What happens to a pairing.

@@ -2,6 +2,7 @@
 //! can trust. Nothing here touches a database, HTTP or GraphQL.
 
 pub mod clinics;
+pub mod courses;
 pub mod email;
 pub mod expertise;
 pub mod invitations;

@@ -35,6 +35,16 @@ pub fn promotions(capacity: Option<u32>, confirmed: u32, waitlisted: u32) -> u32
     }
 }
 
+/// Smallest and largest capacity of anything with seats (clinics, courses).
+pub const CAPACITY_RANGE: std::ops::RangeInclusive<i32> = 1..=10_000;
+
+/// Places still free: the capacity less those confirmed, never negative
+/// (a capacity lowered below the confirmed count leaves none); `None` when
+/// unlimited.
+pub fn seats_left(capacity: Option<i32>, confirmed: i64) -> Option<i64> {
+    capacity.map(|c| (i64::from(c) - confirmed).max(0))
+}
+
 /// An in-memory seat pool following the rules, for tests of the rules alone.
 #[derive(Debug, Clone, Default)]
 pub struct SeatBook {

@@ -576,7 +576,7 @@ impl Loader<PairingSessions> for AppLoader {
         keys: &[PairingSessions],
     ) -> Result<HashMap<PairingSessions, Self::Value>, AppError> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let mut grouped = crate::service::pairings::sessions_of(&self.state.db, &ids).await?;
+        let mut grouped = crate::service::pairing_notes::sessions_of(&self.state.db, &ids).await?;
         Ok(keys
             .iter()
             .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))
@@ -596,7 +596,7 @@ impl Loader<PairingFeedback> for AppLoader {
         keys: &[PairingFeedback],
     ) -> Result<HashMap<PairingFeedback, Self::Value>, AppError> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let mut grouped = crate::service::pairings::feedback_of(&self.state.db, &ids).await?;
+        let mut grouped = crate::service::pairing_notes::feedback_of(&self.state.db, &ids).await?;
         Ok(keys
             .iter()
             .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))

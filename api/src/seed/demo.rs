@@ -14,8 +14,8 @@ use crate::error::{AppError, AppResult};
 use crate::service::courses::CourseInput;
 use crate::service::lessons::LessonInput;
 use crate::service::{
-    clinics, courses, enrolments, expertise, invitations, lessons, mentoring, registrations,
-    sessions,
+    accounts, clinics, courses, enrolments, expertise, invitations, lessons, mentoring,
+    registrations, sessions,
 };
 
 /// The password of every demo account (it is printed; this is a demo).
@@ -297,9 +297,9 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
     let [admin_person, ..] = PEOPLE else {
         return Err(AppError::internal("no demo people"));
     };
-    let signed_up = sessions::sign_up(
+    let signed_up = accounts::sign_up(
         state,
-        sessions::SignUp {
+        accounts::SignUp {
             organisation_name: ORGANISATION.into(),
             email: email(admin_person.name),
             password: PASSWORD.into(),

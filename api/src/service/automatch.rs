@@ -13,7 +13,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::mentoring::{candidates, levels_of, paired_with, requested_skills};
-use super::pairings;
+use super::pairing_flow;
 use crate::auth::{Actor, permissions};
 use crate::context::AppState;
 use crate::db;
@@ -89,7 +89,7 @@ async fn run(state: &AppState, actor: &Actor, dry_run: bool) -> AppResult<AutoMa
                 continue;
             }
             let pairing =
-                pairings::create_proposal(&txn, &request, mentor_id, actor.user_id, "", now)
+                pairing_flow::create_proposal(&txn, &request, mentor_id, actor.user_id, "", now)
                     .await?;
             proposed.insert(mentor_id, already + 1);
             matched[m.request] = true;
@@ -164,11 +164,9 @@ async fn free_places(txn: &db::WriteTxn, mentor_id: i64) -> AppResult<i32> {
     if db::is_postgres(&**txn) {
         query = query.lock_exclusive();
     }
-    Ok(query
-        .one(&**txn)
-        .await?
-        .filter(|p| p.accepting_mentees)
-        .map_or(0, |p| (p.max_mentees - p.active_mentees).max(0)))
+    Ok(query.one(&**txn).await?.map_or(0, |p| {
+        mentoring::free_places(p.max_mentees, p.active_mentees, p.accepting_mentees)
+    }))
 }
 
 /// The right to run the matching for one organisation. Taken with one

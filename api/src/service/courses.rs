@@ -15,6 +15,7 @@ use super::{notifications, paging, seats, skills};
 use crate::auth::{Actor, permissions};
 use crate::context::AppState;
 use crate::db;
+use crate::domain::courses as rules;
 use crate::domain::paging::{PageRequest, Paged};
 use crate::domain::text;
 use crate::error::{AppError, AppResult};
@@ -38,14 +39,11 @@ pub struct Filter {
     pub search: Option<String>,
 }
 
+/// A course's capacity: as a clinic's, or null for unlimited.
 fn check_capacity(capacity: Option<i32>) -> AppResult<Option<i32>> {
-    match capacity {
-        Some(c) if !(1..=10_000).contains(&c) => Err(AppError::field(
-            "capacity",
-            "capacity must be between 1 and 10000, or null for unlimited",
-        )),
-        other => Ok(other),
-    }
+    capacity
+        .map(|c| crate::domain::clinics::capacity(c, "capacity"))
+        .transpose()
 }
 
 /// Creates a draft course (ADMIN).
@@ -157,27 +155,11 @@ pub async fn transition(
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
     let current = lock_in(&txn, actor, course_id).await?;
-    match (current.status, to) {
-        (CourseStatus::Draft, CourseStatus::Published) => {
-            let lessons = lesson::Entity::find()
-                .filter(lesson::Column::CourseId.eq(current.id))
-                .count(&txn)
-                .await?;
-            if lessons == 0 {
-                return Err(AppError::Conflict(
-                    "a course needs at least one lesson to be published".into(),
-                ));
-            }
-        }
-        (CourseStatus::Draft | CourseStatus::Published, CourseStatus::Archived) => {}
-        (from, to) => {
-            return Err(AppError::Conflict(format!(
-                "{} course cannot become {}",
-                status_word(from),
-                status_word(to).split(' ').nth(1).unwrap_or_default()
-            )));
-        }
-    }
+    let lessons = lesson::Entity::find()
+        .filter(lesson::Column::CourseId.eq(current.id))
+        .count(&txn)
+        .await?;
+    rules::check_move(current.status.into(), to.into(), lessons)?;
     if to == CourseStatus::Archived {
         // An archived course takes nobody new: its waitlist ends.
         seats::end_waitlist(&txn, current.seat_pool_id, now).await?;
@@ -195,42 +177,31 @@ pub async fn transition(
     Ok(updated)
 }
 
-/// The status with its article, for messages.
-fn status_word(status: CourseStatus) -> &'static str {
-    match status {
-        CourseStatus::Draft => "a draft",
-        CourseStatus::Published => "a published",
-        CourseStatus::Archived => "an archived",
-    }
-}
-
 /// An archived course is kept as it was: nothing about it changes.
 pub(super) fn changeable(course: &course::Model) -> AppResult<()> {
-    if course.status == CourseStatus::Archived {
-        Err(AppError::Conflict(
-            "an archived course cannot change".into(),
-        ))
-    } else {
-        Ok(())
-    }
+    rules::check_changeable(course.status.into())
 }
 
-/// Whether the actor may see a course: admins see all; members see published
-/// ones, and archived ones they are or were enrolled in.
+/// Whether the actor may see a course (see [`permissions::may_see_course`]);
+/// whether they hold a place is read only when it matters.
 pub(super) async fn visible(
     conn: &impl ConnectionTrait,
     actor: &Actor,
     course: &course::Model,
 ) -> AppResult<bool> {
-    if actor.is_admin() || course.status == CourseStatus::Published {
+    let state = match course.status {
+        CourseStatus::Draft => permissions::CourseState::Draft,
+        CourseStatus::Published => permissions::CourseState::Published,
+        CourseStatus::Archived => permissions::CourseState::Archived,
+    };
+    if permissions::may_see_course(actor, state, false) {
         return Ok(true);
     }
-    if course.status == CourseStatus::Archived {
-        return Ok(seats::live_claim(conn, course.seat_pool_id, actor.user_id)
+    let enrolled = state == permissions::CourseState::Archived
+        && seats::live_claim(conn, course.seat_pool_id, actor.user_id)
             .await?
-            .is_some());
-    }
-    Ok(false)
+            .is_some();
+    Ok(permissions::may_see_course(actor, state, enrolled))
 }
 
 /// A course the actor may see, or `NOT_FOUND`.

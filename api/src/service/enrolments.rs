@@ -33,8 +33,10 @@ pub async fn cancel(state: &AppState, actor: &Actor, enrolment_id: i64) -> AppRe
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
     let (enrolment, course) = load(&txn, actor, enrolment_id).await?;
-    if enrolment.user_id != actor.user_id {
-        permissions::require_admin(actor)?;
+    if !permissions::may_cancel_seat(actor, enrolment.user_id) {
+        return Err(AppError::Forbidden(
+            "only its holder or an admin may cancel an enrolment",
+        ));
     }
     if enrolment.status == SeatStatus::Completed {
         return Err(AppError::Conflict(
@@ -102,11 +104,9 @@ pub async fn get(
     load(&state.db, actor, enrolment_id).await
 }
 
-/// Whether the actor may see an enrolment: their own, or any in their
-/// organisation for an admin.
+/// Whether the actor may see an enrolment (see [`permissions::may_see_enrolment`]).
 pub fn visible_to(actor: &Actor, enrolment: &seat::Model, course: &course::Model) -> bool {
-    course.organisation_id == actor.organisation_id
-        && (enrolment.user_id == actor.user_id || actor.is_admin())
+    permissions::may_see_enrolment(actor, course.organisation_id, enrolment.user_id)
 }
 
 async fn load(

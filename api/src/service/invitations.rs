@@ -7,8 +7,8 @@ use sea_orm::{
     sea_query::Expr,
 };
 
-use super::paging;
 use super::sessions::{self, Session, token_hash};
+use super::{accounts, paging};
 use crate::auth::tokens::Purpose;
 use crate::auth::{Actor, password, permissions};
 use crate::context::AppState;
@@ -254,13 +254,13 @@ pub async fn accept(
     if claimed.rows_affected != 1 {
         return Err(invalid());
     }
-    if sessions::email_taken(&txn, &found.email).await? {
+    if accounts::email_taken(&txn, &found.email).await? {
         return Err(AppError::Conflict(
             "an account with this address already exists".into(),
         ));
     }
     let email = Email::parse(&found.email, "email")?;
-    let user = sessions::insert_user(
+    let user = accounts::insert_user(
         &txn,
         state,
         found.organisation_id,

@@ -302,7 +302,12 @@ pub(super) async fn candidates(
         .map(|p| Candidate {
             mentor_id: p.user_id,
             levels: levels.get(&p.user_id).cloned().unwrap_or_default(),
-            free_capacity: u32::try_from((p.max_mentees - p.active_mentees).max(0)).unwrap_or(0),
+            free_capacity: u32::try_from(mentoring::free_places(
+                p.max_mentees,
+                p.active_mentees,
+                true,
+            ))
+            .unwrap_or(0),
             max_mentees: u32::try_from(p.max_mentees.max(0)).unwrap_or(0),
         })
         .collect())
@@ -357,7 +362,7 @@ pub async fn suggestions(
     first: usize,
 ) -> AppResult<Vec<Suggestion>> {
     let request = requests::get(state, actor, request_id).await?;
-    if request.learner_id != actor.user_id && !actor.is_admin() {
+    if !permissions::may_act_for_learner(actor, request.learner_id) {
         return Err(AppError::Forbidden(
             "only the learner or an admin may see suggestions",
         ));

@@ -3,8 +3,10 @@
 //! [`crate::auth::permissions`], applies the rules from [`crate::domain`] and
 //! writes in one transaction.
 
+pub mod accounts;
 pub mod automatch;
 pub mod calendar;
+pub mod clinic_changes;
 pub mod clinics;
 pub mod courses;
 pub mod enrolments;
@@ -17,11 +19,14 @@ pub mod mentoring;
 pub mod notifications;
 pub mod organisations;
 pub mod paging;
+pub mod pairing_flow;
+pub mod pairing_notes;
 pub mod pairings;
 pub mod rate_limits;
 pub mod registrations;
 pub mod requests;
 pub mod seats;
+pub mod session_tokens;
 pub mod sessions;
 pub mod skills;
 pub mod statuses;

@@ -12,17 +12,20 @@ use crate::domain::clinics as rules;
 use crate::domain::paging::{PageRequest, Paged};
 use crate::error::{AppError, AppResult};
 
-/// Who may see and manage all registrations of a clinic: its organisation's
-/// admins and its facilitator.
+/// Who may see and manage all registrations of a clinic (see
+/// [`permissions::may_manage_clinic`]).
 pub fn can_manage(actor: &Actor, clinic: &clinic::Model) -> bool {
-    actor.is_admin() || actor.user_id == clinic.facilitator_id
+    permissions::may_manage_clinic(actor, clinic.organisation_id, clinic.facilitator_id)
 }
 
-/// Whether the actor may see a registration: their own, or any of a clinic
-/// of their organisation they manage.
+/// Whether the actor may see a registration (see [`permissions::may_see_registration`]).
 pub fn visible_to(actor: &Actor, registration: &seat::Model, clinic: &clinic::Model) -> bool {
-    clinic.organisation_id == actor.organisation_id
-        && (registration.user_id == actor.user_id || can_manage(actor, clinic))
+    permissions::may_see_registration(
+        actor,
+        clinic.organisation_id,
+        registration.user_id,
+        clinic.facilitator_id,
+    )
 }
 
 fn require_manager(actor: &Actor, clinic: &clinic::Model) -> AppResult<()> {
@@ -44,12 +47,11 @@ pub async fn register(
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
     let clinic = clinics::lock_in(&txn, actor, clinic_id).await?;
-    if clinic.status == ClinicStatus::Cancelled {
-        return Err(AppError::Conflict("the clinic is cancelled".into()));
-    }
-    if clinic.starts_at <= now {
-        return Err(AppError::Conflict("the clinic has already started".into()));
-    }
+    rules::registration_open(
+        clinic.status == ClinicStatus::Cancelled,
+        clinic.starts_at,
+        now,
+    )?;
     if clinic.facilitator_id == actor.user_id {
         return Err(AppError::Conflict(
             "the facilitator does not need a seat".into(),
@@ -70,8 +72,10 @@ pub async fn cancel(
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
     let (registration, clinic) = load(&txn, actor, registration_id).await?;
-    if registration.user_id != actor.user_id {
-        permissions::require_admin(actor)?;
+    if !permissions::may_cancel_seat(actor, registration.user_id) {
+        return Err(AppError::Forbidden(
+            "only its holder or an admin may cancel a registration",
+        ));
     }
     if clinic.ends_at <= now {
         return Err(AppError::Conflict("the clinic has ended".into()));
@@ -93,8 +97,10 @@ pub async fn of_member(
     page: &PageRequest,
 ) -> AppResult<Paged<seat::Model>> {
     permissions::require_same_organisation(actor, member.organisation_id, "user")?;
-    if member.id != actor.user_id {
-        permissions::require_admin(actor)?;
+    if !permissions::may_see_registrations_of(actor, member.organisation_id, member.id) {
+        return Err(AppError::Forbidden(
+            "only the member and admins see a member's registrations",
+        ));
     }
     let clinic_pools = sea_orm::sea_query::Query::select()
         .column(clinic::Column::SeatPoolId)

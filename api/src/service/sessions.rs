@@ -1,51 +1,27 @@
 //! Signing up, signing in, refreshing and ending sessions, and resolving an
 //! access token to an [`Actor`].
 
-use chrono::{DateTime, Duration, Utc};
-use entity::{Role, organisation, refresh_token, user};
+use chrono::{DateTime, Utc};
+use entity::{Role, refresh_token, user};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QuerySelect,
 };
-use sha2::{Digest, Sha256};
 
 use super::rate_limits;
+use super::session_tokens::insert_refresh_token;
+pub use super::session_tokens::{
+    REFRESH_ABSOLUTE_TTL, REFRESH_IDLE_TTL, Session, open_session, revoke_family, start_session,
+    token_hash,
+};
 use crate::auth::cache::Account;
 use crate::auth::jwt::TokenError;
 use crate::auth::{Actor, password};
 use crate::context::AppState;
 use crate::db;
-use crate::domain::{Email, Password, text};
+use crate::domain::Password;
 use crate::error::{AppError, AppResult};
-
-/// How long a refresh token lives unused.
-pub const REFRESH_IDLE_TTL: Duration = Duration::days(14);
-/// How long a session (a refresh-token family) lives at most.
-pub const REFRESH_ABSOLUTE_TTL: Duration = Duration::days(60);
-
-/// A fresh session: tokens and the user they belong to.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub access_token: String,
-    pub refresh_token: String,
-    pub expires_at: DateTime<Utc>,
-    pub user: user::Model,
-}
-
-/// What `signUp` needs.
-#[derive(Debug, Clone)]
-pub struct SignUp {
-    pub organisation_name: String,
-    pub email: String,
-    pub password: String,
-    pub display_name: String,
-}
-
-/// The SHA-256 of a token, as stored.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// Resolves an access token to the member it names. Refused: an expired or
 /// invalid token, a deactivated member, a token issued before the member's
@@ -138,49 +114,6 @@ pub fn account_changed(organisation_id: i64, user_id: i64) {
         org: organisation_id,
         user: user_id,
     });
-}
-
-/// Creates an organisation and its first ADMIN, and signs them in. Counted
-/// per client address (`None`: the server's own tools, not counted).
-pub async fn sign_up(state: &AppState, input: SignUp, client: Option<&str>) -> AppResult<Session> {
-    let organisation_name =
-        text::required(&input.organisation_name, "organisationName", 200, false)?;
-    let display_name = text::required(&input.display_name, "displayName", 200, false)?;
-    let email = Email::parse(&input.email, "email")?;
-    let password = Password::parse(&input.password, "password")?;
-    if let Some(client) = client {
-        let _counted =
-            rate_limits::count(state, &[(rate_limits::SIGN_UP_PER_CLIENT, client)]).await?;
-    }
-    let password_hash = password::hash(password.into_inner()).await?;
-
-    let now = state.clock.now();
-    let txn = db::begin_write(state).await?;
-    if email_taken(&txn, email.as_str()).await? {
-        return Err(AppError::field("email", "email is already registered"));
-    }
-    let organisation = organisation::ActiveModel {
-        name: Set(organisation_name),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let user = insert_user(
-        &txn,
-        state,
-        organisation.id,
-        email,
-        password_hash,
-        display_name,
-        Role::Admin,
-    )
-    .await
-    .map_err(email_conflict)?;
-    let session = start_session(&txn, state, user).await?;
-    db::commit(txn, state).await?;
-    Ok(session)
 }
 
 /// Signs a member in. Unknown e-mail and wrong password answer alike and take
@@ -407,154 +340,4 @@ pub async fn end_all_sessions(
         .exec(conn)
         .await?;
     Ok(())
-}
-
-/// Revokes every token of one family.
-pub async fn revoke_family(
-    conn: &impl ConnectionTrait,
-    family: &str,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    refresh_token::Entity::update_many()
-        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
-        .filter(refresh_token::Column::Family.eq(family))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(conn)
-        .await?;
-    Ok(())
-}
-
-/// Starts a new session (a new refresh-token family) for `user`.
-pub async fn start_session(
-    conn: &impl ConnectionTrait,
-    state: &AppState,
-    user: user::Model,
-) -> AppResult<Session> {
-    let now = state.clock.now();
-    let family = state.random.token();
-    let (refresh_token, _) = insert_refresh_token(
-        conn,
-        state,
-        user.id,
-        family.clone(),
-        now + REFRESH_ABSOLUTE_TTL,
-    )
-    .await?;
-    let (access_token, expires_at) = state.jwt.issue(user.id, user.token_version, &family, now)?;
-    Ok(Session {
-        access_token,
-        refresh_token,
-        expires_at,
-        user,
-    })
-}
-
-async fn insert_refresh_token(
-    conn: &impl ConnectionTrait,
-    state: &AppState,
-    user_id: i64,
-    family: String,
-    family_expires_at: DateTime<Utc>,
-) -> AppResult<(String, refresh_token::Model)> {
-    let token = state.random.token();
-    let row = store_refresh_token(
-        conn,
-        &token,
-        user_id,
-        family,
-        family_expires_at,
-        state.clock.now(),
-    )
-    .await?;
-    Ok((token, row))
-}
-
-async fn store_refresh_token(
-    conn: &impl ConnectionTrait,
-    token: &str,
-    user_id: i64,
-    family: String,
-    family_expires_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> AppResult<refresh_token::Model> {
-    Ok(refresh_token::ActiveModel {
-        user_id: Set(user_id),
-        family: Set(family),
-        token_hash: Set(token_hash(token)),
-        created_at: Set(now),
-        expires_at: Set((now + REFRESH_IDLE_TTL).min(family_expires_at)),
-        family_expires_at: Set(family_expires_at),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?)
-}
-
-/// Opens a session without a password, for seeding tools and tests: a new
-/// session `family` with `refresh_token` as its first refresh token, and an
-/// access token in it for a member whose token version is `token_version`.
-pub async fn open_session(
-    conn: &impl ConnectionTrait,
-    keys: &crate::auth::jwt::JwtKeys,
-    user_id: i64,
-    token_version: i32,
-    family: &str,
-    refresh_token: &str,
-    now: DateTime<Utc>,
-) -> AppResult<String> {
-    store_refresh_token(
-        conn,
-        refresh_token,
-        user_id,
-        family.to_owned(),
-        now + REFRESH_ABSOLUTE_TTL,
-        now,
-    )
-    .await?;
-    Ok(keys.issue(user_id, token_version, family, now)?.0)
-}
-
-/// Inserts a user with a fresh calendar token.
-pub async fn insert_user(
-    conn: &impl ConnectionTrait,
-    state: &AppState,
-    organisation_id: i64,
-    email: Email,
-    password_hash: String,
-    display_name: String,
-    role: Role,
-) -> AppResult<user::Model> {
-    let now = state.clock.now();
-    Ok(user::ActiveModel {
-        organisation_id: Set(organisation_id),
-        email: Set(email.into_inner()),
-        password_hash: Set(password_hash),
-        display_name: Set(display_name),
-        role: Set(role),
-        active: Set(true),
-        token_version: Set(0),
-        calendar_token: Set(state.random.token()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?)
-}
-
-/// Whether an account already uses `email`.
-pub async fn email_taken(conn: &impl ConnectionTrait, email: &str) -> AppResult<bool> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .count(conn)
-        .await?
-        > 0)
-}
-
-/// A unique violation on insert means someone registered the address meanwhile.
-pub fn email_conflict(err: AppError) -> AppError {
-    match err {
-        AppError::Conflict(_) => AppError::field("email", "email is already registered"),
-        other => other,
-    }
 }

@@ -1,6 +1,7 @@
 //! The domain's statuses and the stored ones, converted at the service
 //! boundary (the domain knows nothing of the database's types).
 
+use crate::domain::courses;
 use crate::domain::mentoring as rules;
 
 macro_rules! mirror {
@@ -32,4 +33,9 @@ mirror!(
     entity::RequestStatus,
     rules::RequestStatus,
     [Open, Matched, Withdrawn, Closed]
+);
+mirror!(
+    entity::CourseStatus,
+    courses::CourseStatus,
+    [Draft, Published, Archived]
 );

@@ -63,3 +63,40 @@ fn a_request_is_public_while_open_and_private_after() {
     assert!(may_see_request(&ADMIN, 10, false, 3, false));
     assert!(!may_see_request(&ADMIN, 11, true, 3, false));
 }
+
+#[test]
+fn seats_are_seen_by_their_holders_and_managers_and_cancelled_by_holders_and_admins() {
+    // MEMBER (1) facilitates a clinic of organisation 10.
+    assert!(may_manage_clinic(&MEMBER, 10, 1));
+    assert!(!may_manage_clinic(&MEMBER, 10, 5));
+    assert!(may_manage_clinic(&ADMIN, 10, 5));
+    assert!(!may_manage_clinic(&ADMIN, 11, 5));
+    assert!(may_see_registration(&MEMBER, 10, 7, 1), "as facilitator");
+    assert!(!may_see_registration(&MEMBER, 10, 7, 5));
+    assert!(may_see_registration(&MEMBER, 10, 1, 5), "their own");
+    assert!(may_see_enrolment(&ADMIN, 10, 7));
+    assert!(!may_see_enrolment(&MEMBER, 10, 7));
+    assert!(may_cancel_seat(&MEMBER, 1));
+    assert!(!may_cancel_seat(&MEMBER, 7));
+    assert!(may_cancel_seat(&ADMIN, 7));
+    assert!(may_see_registrations_of(&MEMBER, 10, 1));
+    assert!(!may_see_registrations_of(&MEMBER, 10, 7));
+    assert!(may_see_registrations_of(&ADMIN, 10, 7));
+}
+
+#[test]
+fn members_see_published_courses_and_archived_ones_they_took() {
+    use CourseState::*;
+    assert!(may_see_course(&MEMBER, Published, false));
+    assert!(!may_see_course(&MEMBER, Draft, false));
+    assert!(!may_see_course(&MEMBER, Archived, false));
+    assert!(may_see_course(&MEMBER, Archived, true));
+    assert!(may_see_course(&ADMIN, Draft, false));
+}
+
+#[test]
+fn feedback_is_its_authors_until_revealed() {
+    assert!(may_read_feedback(&MEMBER, 1, false));
+    assert!(!may_read_feedback(&MEMBER, 3, false));
+    assert!(may_read_feedback(&MEMBER, 3, true));
+}

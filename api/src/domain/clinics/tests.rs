@@ -43,3 +43,12 @@ fn the_waitlist_stops_moving_when_the_clinic_starts() {
     assert!(!waitlist_moves(start, start));
     assert!(!waitlist_moves(start, start + Duration::minutes(5)));
 }
+
+#[test]
+fn registration_closes_at_the_start_and_with_a_cancellation() {
+    use chrono::{Duration, TimeZone};
+    let start = Utc.with_ymd_and_hms(2027, 1, 10, 10, 0, 0).unwrap();
+    assert!(registration_open(false, start, start - Duration::seconds(1)).is_ok());
+    assert!(registration_open(false, start, start).is_err());
+    assert!(registration_open(true, start, start - Duration::days(1)).is_err());
+}

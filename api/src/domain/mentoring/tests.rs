@@ -282,3 +282,28 @@ proptest! {
         prop_assert_eq!(total, brute_force(&pool));
     }
 }
+
+#[test]
+fn feedback_is_revealed_when_both_have_spoken_or_two_weeks_after_the_end() {
+    use chrono::{Duration, TimeZone, Utc};
+    let ended = Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap();
+    assert!(!feedback_revealed(1, None, ended));
+    assert!(feedback_revealed(2, None, ended));
+    assert!(!feedback_revealed(
+        1,
+        Some(ended),
+        ended + Duration::days(14) - Duration::seconds(1)
+    ));
+    assert!(feedback_revealed(
+        1,
+        Some(ended),
+        ended + Duration::days(14)
+    ));
+}
+
+#[test]
+fn free_places_never_go_negative_and_close_when_not_accepting() {
+    assert_eq!(free_places(3, 1, true), 2);
+    assert_eq!(free_places(2, 3, true), 0);
+    assert_eq!(free_places(3, 1, false), 0);
+}

@@ -83,3 +83,10 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn seats_left_never_go_negative_and_unlimited_has_none() {
+    assert_eq!(seats_left(Some(5), 3), Some(2));
+    assert_eq!(seats_left(Some(2), 3), Some(0));
+    assert_eq!(seats_left(None, 3), None);
+}

@@ -8,7 +8,7 @@ use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::scalars::{Date, Timestamp};
 use crate::graphql::types::{Clinic, ClinicRegistration, User};
-use crate::service::{calendar, clinics, registrations};
+use crate::service::{calendar, clinic_changes, clinics, registrations};
 
 /// A weekly series: give exactly one of the two. At most 52 clinics.
 #[derive(InputObject)]
@@ -125,7 +125,7 @@ impl ClinicMutation {
             .skill_ids
             .map(|ids| ids::decode_all(&ids, Kind::Skill, "skillIds"))
             .transpose()?;
-        let update = clinics::Update {
+        let update = clinic_changes::Update {
             title: input.title,
             description: input.description,
             facilitator_id,
@@ -138,7 +138,7 @@ impl ClinicMutation {
             skill_ids,
         };
         Ok(Clinic(
-            clinics::update(state(ctx)?, &actor, clinic_id, update).await?,
+            clinic_changes::update(state(ctx)?, &actor, clinic_id, update).await?,
         ))
     }
 
@@ -152,7 +152,7 @@ impl ClinicMutation {
         let actor = actor(ctx).await?;
         let clinic_id = ids::decode(&id, Kind::Clinic, "id")?;
         Ok(Clinic(
-            clinics::cancel(state(ctx)?, &actor, clinic_id, reason).await?,
+            clinic_changes::cancel(state(ctx)?, &actor, clinic_id, reason).await?,
         ))
     }
 

@@ -10,7 +10,7 @@ use crate::graphql::types::{
     AutoMatchResult, Feedback, MatchedPairing, MentorProfile, MentorSuggestion, MentoringRequest,
     MentoringSession, Pairing,
 };
-use crate::service::{automatch, mentoring, pairings};
+use crate::service::{automatch, mentoring, pairing_flow, pairing_notes};
 
 /// An offer to mentor.
 #[derive(InputObject)]
@@ -120,7 +120,7 @@ impl MentoringMutation {
         let request_id = ids::decode(&input.request_id, Kind::MentoringRequest, "requestId")?;
         let mentor_id = ids::decode(&input.mentor_id, Kind::User, "mentorId")?;
         Ok(Pairing(
-            pairings::propose(state(ctx)?, &actor, request_id, mentor_id, &input.goals).await?,
+            pairing_flow::propose(state(ctx)?, &actor, request_id, mentor_id, &input.goals).await?,
         ))
     }
 
@@ -134,7 +134,7 @@ impl MentoringMutation {
         let actor = actor(ctx).await?;
         let id = ids::decode(&pairing_id, Kind::Pairing, "pairingId")?;
         Ok(Pairing(
-            pairings::respond(state(ctx)?, &actor, id, accept).await?,
+            pairing_flow::respond(state(ctx)?, &actor, id, accept).await?,
         ))
     }
 
@@ -142,7 +142,9 @@ impl MentoringMutation {
     async fn complete_pairing(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Pairing> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&id, Kind::Pairing, "id")?;
-        Ok(Pairing(pairings::complete(state(ctx)?, &actor, id).await?))
+        Ok(Pairing(
+            pairing_flow::complete(state(ctx)?, &actor, id).await?,
+        ))
     }
 
     /// Withdraws a proposal (its proposer) or ends an active pairing (either party).
@@ -155,7 +157,7 @@ impl MentoringMutation {
         let actor = actor(ctx).await?;
         let id = ids::decode(&id, Kind::Pairing, "id")?;
         Ok(Pairing(
-            pairings::cancel(state(ctx)?, &actor, id, reason).await?,
+            pairing_flow::cancel(state(ctx)?, &actor, id, reason).await?,
         ))
     }
 
@@ -168,11 +170,11 @@ impl MentoringMutation {
     ) -> async_graphql::Result<MentoringSession> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&pairing_id, Kind::Pairing, "pairingId")?;
-        let logged = pairings::log_session(
+        let logged = pairing_notes::log_session(
             state(ctx)?,
             &actor,
             id,
-            pairings::NewSession {
+            pairing_notes::NewSession {
                 held_at: input.held_at.0,
                 minutes: input.minutes,
                 notes: input.notes,
@@ -197,8 +199,14 @@ impl MentoringMutation {
         let actor = actor(ctx).await?;
         let id = ids::decode(&pairing_id, Kind::Pairing, "pairingId")?;
         Ok(Feedback {
-            model: pairings::leave_feedback(state(ctx)?, &actor, id, input.rating, &input.comment)
-                .await?,
+            model: pairing_notes::leave_feedback(
+                state(ctx)?,
+                &actor,
+                id,
+                input.rating,
+                &input.comment,
+            )
+            .await?,
             comment_readable: true,
         })
     }

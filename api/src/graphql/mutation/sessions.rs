@@ -4,7 +4,8 @@ use async_graphql::{Context, InputObject, Object};
 
 use crate::graphql::context::{client_addr, state};
 use crate::graphql::types::AuthPayload;
-use crate::service::sessions::{self, SignUp};
+use crate::service::accounts::{self, SignUp};
+use crate::service::sessions;
 
 /// A new organisation and its first admin.
 #[derive(InputObject)]
@@ -37,7 +38,7 @@ impl SessionMutation {
         ctx: &Context<'_>,
         input: SignUpInput,
     ) -> async_graphql::Result<AuthPayload> {
-        let session = sessions::sign_up(
+        let session = accounts::sign_up(
             state(ctx)?,
             SignUp {
                 organisation_name: input.organisation_name,

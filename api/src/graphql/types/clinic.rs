@@ -5,6 +5,7 @@ use entity::{clinic, seat};
 
 use super::{Skill, User};
 use crate::domain::paging::Position;
+use crate::domain::seats;
 use crate::error::AppError;
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
@@ -106,7 +107,7 @@ impl Clinic {
     /// Seats still free (never negative, also after the capacity was lowered).
     async fn seats_left(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
         let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
-        Ok((i64::from(counts.capacity.unwrap_or(0)) - counts.confirmed).max(0))
+        Ok(seats::seats_left(Some(counts.capacity.unwrap_or(0)), counts.confirmed).unwrap_or(0))
     }
 
     /// People waiting for a seat.

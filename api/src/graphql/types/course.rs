@@ -63,9 +63,10 @@ impl Course {
     /// Places still free; null when unlimited.
     async fn seats_left(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
         let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
-        Ok(counts
-            .capacity
-            .map(|c| (i64::from(c) - counts.confirmed).max(0)))
+        Ok(crate::domain::seats::seats_left(
+            counts.capacity,
+            counts.confirmed,
+        ))
     }
 
     /// People waiting for a place.

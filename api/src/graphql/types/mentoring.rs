@@ -14,7 +14,7 @@ use crate::graphql::loaders::{
     UserById, loader,
 };
 use crate::graphql::scalars::Timestamp;
-use crate::service::pairings;
+use crate::service::{pairing_notes, pairings};
 
 async fn user(ctx: &Context<'_>, id: i64) -> async_graphql::Result<User> {
     let user = loader(ctx)?
@@ -51,7 +51,7 @@ impl MentorProfile {
 
     /// Places left (never negative).
     async fn free_capacity(&self) -> i32 {
-        (self.0.max_mentees - self.0.active_mentees).max(0)
+        crate::domain::mentoring::free_places(self.0.max_mentees, self.0.active_mentees, true)
     }
 }
 
@@ -271,7 +271,7 @@ impl Pairing {
             .unwrap_or_default();
         let now = state(ctx)?.clock.now();
         let words = permissions::may_read_pairing_words(&me, self.0.mentor_id, self.0.learner_id);
-        Ok(pairings::readable_feedback(&me, &self.0, &all, now)
+        Ok(pairing_notes::readable_feedback(&me, &self.0, &all, now)
             .into_iter()
             .map(|model| Feedback {
                 comment_readable: words,

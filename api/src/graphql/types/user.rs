@@ -4,6 +4,7 @@ use async_graphql::{Context, Enum, ID, Object};
 use entity::user;
 
 use super::{ClinicRegistration, MentorProfile, Skill, UserSkill};
+use crate::auth::permissions;
 use crate::domain::paging::Position;
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
@@ -140,7 +141,10 @@ impl User {
     /// The member's personal iCalendar feed (absolute URL). Visible to its owner
     /// only: null for anyone else.
     async fn calendar_url(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        let owner = self.for_owner || actor(ctx).await.is_ok_and(|me| me.user_id == self.model.id);
+        let owner = self.for_owner
+            || actor(ctx)
+                .await
+                .is_ok_and(|me| permissions::is_self(&me, self.model.id));
         if !owner {
             return Ok(None);
         }
