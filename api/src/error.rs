@@ -112,3 +112,16 @@ impl From<tokio::task::JoinError> for AppError {
         Self::internal(err)
     }
 }
+
+/// A row another row refers to (the database keeps the reference): that it
+/// is missing is a server fault, not the caller's.
+pub trait Required<T> {
+    /// The value, or `INTERNAL` naming what was missing.
+    fn required(self, what: &'static str) -> AppResult<T>;
+}
+
+impl<T> Required<T> for Option<T> {
+    fn required(self, what: &'static str) -> AppResult<T> {
+        self.ok_or_else(|| AppError::internal(format!("{what} missing")))
+    }
+}

@@ -43,5 +43,23 @@ pub fn optional(
     Ok(value.to_owned())
 }
 
+/// Longest search term.
+pub const MAX_SEARCH: usize = 100;
+
+/// A search term as lists take it: trimmed, lower case, at most
+/// [`MAX_SEARCH`] characters; `None` when there is nothing to search for.
+pub fn search_term(raw: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(term) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if term.chars().count() > MAX_SEARCH {
+        return Err(AppError::field(
+            "search",
+            format!("search must be at most {MAX_SEARCH} characters"),
+        ));
+    }
+    Ok(Some(term.to_lowercase()))
+}
+
 #[cfg(test)]
 mod tests;

@@ -7,9 +7,31 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::error::AppError;
 
-/// The object types that have global ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+/// Declares the kinds once: the enum, the list of them, and their names
+/// (each kind's GraphQL type name is its own name).
+macro_rules! kinds {
+    ($($kind:ident),+ $(,)?) => {
+        /// The object types that have global ids.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Kind {
+            $($kind,)+
+        }
+
+        impl Kind {
+            /// Every kind of object with a global id.
+            pub const ALL: &'static [Kind] = &[$(Kind::$kind,)+];
+
+            /// The GraphQL type name.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Kind::$kind => stringify!($kind),)+
+                }
+            }
+        }
+    };
+}
+
+kinds!(
     User,
     Organisation,
     Invitation,
@@ -22,46 +44,12 @@ pub enum Kind {
     MentoringRequest,
     Pairing,
     Notification,
-}
+);
 
 impl Kind {
-    /// Every kind of object with a global id.
-    pub const ALL: [Kind; 12] = [
-        Kind::Notification,
-        Kind::MentoringRequest,
-        Kind::Pairing,
-        Kind::Course,
-        Kind::Lesson,
-        Kind::Enrolment,
-        Kind::User,
-        Kind::Organisation,
-        Kind::Invitation,
-        Kind::Skill,
-        Kind::Clinic,
-        Kind::ClinicRegistration,
-    ];
-
     /// The kind with this GraphQL type name.
     pub fn from_name(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|kind| kind.name() == name)
-    }
-
-    /// The GraphQL type name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::User => "User",
-            Kind::Organisation => "Organisation",
-            Kind::Invitation => "Invitation",
-            Kind::Skill => "Skill",
-            Kind::Clinic => "Clinic",
-            Kind::ClinicRegistration => "ClinicRegistration",
-            Kind::Course => "Course",
-            Kind::Lesson => "Lesson",
-            Kind::Enrolment => "Enrolment",
-            Kind::MentoringRequest => "MentoringRequest",
-            Kind::Pairing => "Pairing",
-            Kind::Notification => "Notification",
-        }
+        Kind::ALL.iter().copied().find(|kind| kind.name() == name)
     }
 }
 
@@ -76,10 +64,7 @@ pub fn decode_any(id: &str, field: &'static str) -> Result<(Kind, i64), AppError
     let bytes = URL_SAFE_NO_PAD.decode(id.trim()).map_err(|_| malformed())?;
     let text = String::from_utf8(bytes).map_err(|_| malformed())?;
     let (name, raw) = text.split_once(':').ok_or_else(malformed)?;
-    let kind = Kind::ALL
-        .into_iter()
-        .find(|kind| kind.name() == name)
-        .ok_or_else(malformed)?;
+    let kind = Kind::from_name(name).ok_or_else(malformed)?;
     let id = raw.parse::<i64>().map_err(|_| malformed())?;
     if id <= 0 {
         return Err(malformed());

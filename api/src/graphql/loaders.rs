@@ -18,7 +18,8 @@ use sea_orm::{
 
 use crate::context::State;
 use crate::error::{AppError, AppResult};
-use crate::service::seats::{self, Counts};
+use crate::service::seat_counts::{self, Counts};
+use crate::service::seats;
 
 /// The loader behind every key type below.
 pub struct AppLoader {
@@ -103,7 +104,7 @@ impl Loader<PoolCounts> for AppLoader {
     type Error = AppError;
     async fn load(&self, keys: &[PoolCounts]) -> Result<HashMap<PoolCounts, Counts>, AppError> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let counts = seats::counts(&self.state.db, &ids).await?;
+        let counts = seat_counts::counts(&self.state.db, &ids).await?;
         Ok(counts
             .into_iter()
             .map(|(id, c)| (PoolCounts(id), c))
@@ -338,7 +339,7 @@ impl Loader<WaitlistPosition> for AppLoader {
         keys: &[WaitlistPosition],
     ) -> Result<HashMap<WaitlistPosition, i64>, AppError> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let positions = seats::waitlist_positions(&self.state.db, &ids).await?;
+        let positions = seat_counts::waitlist_positions(&self.state.db, &ids).await?;
         Ok(positions
             .into_iter()
             .map(|(seat, position)| (WaitlistPosition(seat), position))

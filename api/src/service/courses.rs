@@ -5,10 +5,10 @@
 //! lesson completes any enrolment that has now done every remaining lesson.
 
 use entity::{CourseStatus, course, course_skill, lesson, seat};
-use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseTransaction, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter,
+    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
 };
 
 use super::{notifications, paging, seats, skills};
@@ -307,26 +307,11 @@ pub async fn list(
             ),
         );
     }
-    if let Some(search) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        if search.chars().count() > 100 {
-            return Err(AppError::field(
-                "search",
-                "search must be at most 100 characters",
-            ));
-        }
-        let pattern = super::members::like_pattern(search);
-        let lower =
-            |column: course::Column| Expr::expr(Func::lower(Expr::col((course::Entity, column))));
-        select = select.filter(
-            Condition::any()
-                .add(lower(course::Column::Title).like(pattern.clone()))
-                .add(lower(course::Column::Summary).like(pattern)),
-        );
+    if let Some(term) = text::search_term(filter.search.as_deref())? {
+        select = select.filter(paging::containing(
+            &term,
+            &[course::Column::Title, course::Column::Summary],
+        ));
     }
     paging::fetch(&state.db, select, course::Column::Id, page).await
 }

@@ -24,7 +24,7 @@ pub async fn enrol(state: &AppState, actor: &Actor, course_id: i64) -> AppResult
     }
     let claimed = seats::claim(&txn, course.seat_pool_id, actor.user_id, now).await?;
     db::commit(txn, state).await?;
-    Ok(claimed.seat)
+    Ok(claimed)
 }
 
 /// Cancels an enrolment (its holder or an admin); a freed seat goes to the

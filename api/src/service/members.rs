@@ -2,10 +2,9 @@
 //! keeps at least one active ADMIN.
 
 use entity::{Role, organisation, user, user_skill};
-use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseTransaction, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 
 use super::{paging, sessions};
@@ -13,6 +12,7 @@ use crate::auth::{Actor, permissions};
 use crate::context::AppState;
 use crate::db;
 use crate::domain::paging::{PageRequest, Paged};
+use crate::domain::text;
 use crate::error::{AppError, AppResult};
 
 /// Which members to list.
@@ -65,41 +65,13 @@ pub async fn list(
         }
         (None, None) => {}
     }
-    if let Some(search) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        if search.chars().count() > 100 {
-            return Err(AppError::field(
-                "search",
-                "search must be at most 100 characters",
-            ));
-        }
-        let pattern = like_pattern(search);
-        let lower =
-            |column: user::Column| Expr::expr(Func::lower(Expr::col((user::Entity, column))));
-        select = select.filter(
-            Condition::any()
-                .add(lower(user::Column::DisplayName).like(pattern.clone()))
-                .add(lower(user::Column::Email).like(pattern)),
-        );
+    if let Some(term) = text::search_term(filter.search.as_deref())? {
+        select = select.filter(paging::containing(
+            &term,
+            &[user::Column::DisplayName, user::Column::Email],
+        ));
     }
     paging::fetch(&state.db, select, user::Column::Id, page).await
-}
-
-/// `%text%` in lower case, with LIKE's wildcards in `text` taken literally.
-pub fn like_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
-    let escaped: String = text
-        .to_lowercase()
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 /// Changes a member's role (ADMIN). Demoting the last active admin is a `CONFLICT`.

@@ -25,6 +25,7 @@ pub mod pairings;
 pub mod rate_limits;
 pub mod registrations;
 pub mod requests;
+pub mod seat_counts;
 pub mod seats;
 pub mod session_tokens;
 pub mod sessions;

@@ -90,3 +90,23 @@ where
     let fetched = window.limit(request.limit + 1).all(conn).await?;
     Ok(Paged::from_fetched(fetched, request, total_count))
 }
+
+/// Rows where any of `columns` contains `term` (already lower case), in any
+/// case, on both databases; LIKE's wildcards in `term` are taken literally.
+pub fn containing<C: ColumnTrait>(term: &str, columns: &[C]) -> sea_orm::Condition {
+    use sea_orm::ExprTrait;
+    use sea_orm::sea_query::{Expr, Func, LikeExpr};
+    let escaped: String = term
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    let pattern = LikeExpr::new(format!("%{escaped}%")).escape('\\');
+    columns
+        .iter()
+        .fold(sea_orm::Condition::any(), |any, column| {
+            any.add(Expr::expr(Func::lower(Expr::col(*column))).like(pattern.clone()))
+        })
+}

@@ -39,11 +39,7 @@ fn require_manager(actor: &Actor, clinic: &clinic::Model) -> AppResult<()> {
 }
 
 /// Registers the actor for a clinic (seat rules 1, 2 and 5).
-pub async fn register(
-    state: &AppState,
-    actor: &Actor,
-    clinic_id: i64,
-) -> AppResult<(seat::Model, clinic::Model)> {
+pub async fn register(state: &AppState, actor: &Actor, clinic_id: i64) -> AppResult<seat::Model> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
     let clinic = clinics::lock_in(&txn, actor, clinic_id).await?;
@@ -59,7 +55,7 @@ pub async fn register(
     }
     let claimed = seats::claim(&txn, clinic.seat_pool_id, actor.user_id, now).await?;
     db::commit(txn, state).await?;
-    Ok((claimed.seat, clinic))
+    Ok(claimed)
 }
 
 /// Cancels a registration (its holder or an admin); a freed seat goes to the
@@ -68,7 +64,7 @@ pub async fn cancel(
     state: &AppState,
     actor: &Actor,
     registration_id: i64,
-) -> AppResult<(seat::Model, clinic::Model)> {
+) -> AppResult<seat::Model> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
     let (registration, clinic) = load(&txn, actor, registration_id).await?;
@@ -85,7 +81,7 @@ pub async fn cancel(
     super::notifications::promoted_to_clinic(&txn, &clinic, &changed.promoted, now).await?;
     db::commit(txn, state).await?;
     let released = changed.released.ok_or(AppError::NotFound("registration"))?;
-    Ok((released, clinic))
+    Ok(released)
 }
 
 /// A member's live clinic registrations (confirmed or waitlisted), oldest
@@ -121,7 +117,7 @@ pub async fn mark_attendance(
     actor: &Actor,
     registration_id: i64,
     attended: bool,
-) -> AppResult<(seat::Model, clinic::Model)> {
+) -> AppResult<seat::Model> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
     let (registration, clinic) = load(&txn, actor, registration_id).await?;
@@ -144,7 +140,7 @@ pub async fn mark_attendance(
     active.updated_at = Set(now);
     let updated = active.update(&txn).await?;
     db::commit(txn, state).await?;
-    Ok((updated, clinic))
+    Ok(updated)
 }
 
 /// A registration the actor may see (their own, or any of a clinic they

@@ -8,15 +8,13 @@
 //! decisions come from [`crate::domain::seats`]; a partial unique index on
 //! (pool, person) for live claims backs rule 2 in the database.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use entity::{SeatStatus, seat, seat_pool};
 use sea_orm::ExprTrait;
-use sea_orm::sea_query::{Alias, Expr, Query, QueryStatementBuilder};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::db;
@@ -30,14 +28,6 @@ pub const LIVE: [SeatStatus; 3] = [
     SeatStatus::Waitlisted,
     SeatStatus::Completed,
 ];
-
-/// The result of a claim.
-#[derive(Debug, Clone)]
-pub struct Claimed {
-    pub seat: seat::Model,
-    /// False when the person already held a live claim (rule 2).
-    pub created: bool,
-}
 
 /// The result of a release or a capacity change.
 #[derive(Debug, Clone, Default)]
@@ -83,6 +73,22 @@ async fn lock(txn: &DatabaseTransaction, pool_id: i64) -> AppResult<seat_pool::M
     query.one(txn).await?.ok_or(AppError::NotFound("seat pool"))
 }
 
+/// A seat and its pool, the pool locked: the seat is read again under the
+/// lock, as another transaction may have changed it meanwhile.
+async fn lock_seat(
+    txn: &DatabaseTransaction,
+    seat_id: i64,
+) -> AppResult<(seat::Model, seat_pool::Model)> {
+    let read = || async {
+        seat::Entity::find_by_id(seat_id)
+            .one(txn)
+            .await?
+            .ok_or(AppError::NotFound("seat"))
+    };
+    let pool = lock(txn, read().await?.pool_id).await?;
+    Ok((read().await?, pool))
+}
+
 /// The person's live claim in a pool, if any.
 pub async fn live_claim(
     conn: &impl ConnectionTrait,
@@ -104,13 +110,10 @@ pub async fn claim(
     pool_id: i64,
     user_id: i64,
     now: DateTime<Utc>,
-) -> AppResult<Claimed> {
+) -> AppResult<seat::Model> {
     let pool = lock(txn, pool_id).await?;
     if let Some(seat) = live_claim(txn, pool_id, user_id).await? {
-        return Ok(Claimed {
-            seat,
-            created: false,
-        });
+        return Ok(seat);
     }
     let placement = place(capacity_of(&pool), count_of(pool.confirmed_count));
     let confirmed = placement == Placement::Confirmed;
@@ -136,10 +139,7 @@ pub async fn claim(
         org: pool.organisation_id,
         pool: pool_id,
     });
-    Ok(Claimed {
-        seat,
-        created: true,
-    })
+    Ok(seat)
 }
 
 /// Whether a change may move the waitlist up (a clinic's stops at its start).
@@ -165,16 +165,7 @@ pub async fn release(
     now: DateTime<Utc>,
     waitlist: Waitlist,
 ) -> AppResult<Changed> {
-    let current = seat::Entity::find_by_id(seat_id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound("seat"))?;
-    let pool = lock(txn, current.pool_id).await?;
-    // Re-read under the lock: another transaction may have changed it meanwhile.
-    let current = seat::Entity::find_by_id(seat_id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound("seat"))?;
+    let (current, pool) = lock_seat(txn, seat_id).await?;
     if !matches!(
         current.status,
         SeatStatus::Confirmed | SeatStatus::Waitlisted
@@ -214,15 +205,7 @@ pub async fn complete(
     seat_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<Changed> {
-    let current = seat::Entity::find_by_id(seat_id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound("seat"))?;
-    let pool = lock(txn, current.pool_id).await?;
-    let current = seat::Entity::find_by_id(seat_id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound("seat"))?;
+    let (current, pool) = lock_seat(txn, seat_id).await?;
     if current.status != SeatStatus::Confirmed {
         return Ok(Changed {
             released: Some(current),
@@ -393,100 +376,4 @@ async fn adjust_confirmed(txn: &DatabaseTransaction, pool_id: i64, by: i32) -> A
         .exec(txn)
         .await?;
     Ok(())
-}
-
-/// Confirmed and waitlisted counts of several pools, in one query.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub capacity: Option<i32>,
-    pub confirmed: i64,
-    pub waitlisted: i64,
-}
-
-#[derive(FromQueryResult)]
-struct CountRow {
-    id: i64,
-    capacity: Option<i32>,
-    confirmed_count: i32,
-    waitlisted: i64,
-}
-
-/// Seat counts of every pool in `pool_ids`, in one statement however many
-/// pools: the confirmed count is kept on the pool by the engine, the waitlist
-/// is counted by a correlated subquery.
-pub async fn counts(
-    conn: &impl ConnectionTrait,
-    pool_ids: &[i64],
-) -> AppResult<HashMap<i64, Counts>> {
-    let waitlisted = Query::select()
-        .expr(Expr::col((seat::Entity, seat::Column::Id)).count())
-        .from(seat::Entity)
-        .and_where(
-            Expr::col((seat::Entity, seat::Column::PoolId))
-                .equals((seat_pool::Entity, seat_pool::Column::Id)),
-        )
-        .and_where(Expr::col((seat::Entity, seat::Column::Status)).eq(SeatStatus::Waitlisted))
-        .to_owned();
-    let rows = seat_pool::Entity::find()
-        .select_only()
-        .column(seat_pool::Column::Id)
-        .column(seat_pool::Column::Capacity)
-        .column(seat_pool::Column::ConfirmedCount)
-        .column_as(
-            Expr::from(waitlisted.into_sub_query_statement()),
-            "waitlisted",
-        )
-        .filter(seat_pool::Column::Id.is_in(pool_ids.iter().copied()))
-        .into_model::<CountRow>()
-        .all(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            (
-                row.id,
-                Counts {
-                    capacity: row.capacity,
-                    confirmed: i64::from(row.confirmed_count),
-                    waitlisted: row.waitlisted,
-                },
-            )
-        })
-        .collect())
-}
-
-/// 1-based waitlist positions (arrival order) of the given seats, by seat
-/// id; seats that are not waitlisted are left out. One statement, one row per
-/// seat: each position is counted on the (pool, status, id) index.
-pub async fn waitlist_positions(
-    conn: &impl ConnectionTrait,
-    seat_ids: &[i64],
-) -> AppResult<HashMap<i64, i64>> {
-    if seat_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let ahead = Alias::new("ahead");
-    let position = Query::select()
-        .expr(Expr::col((ahead.clone(), seat::Column::Id)).count())
-        .from_as(seat::Entity, ahead.clone())
-        .and_where(
-            Expr::col((ahead.clone(), seat::Column::PoolId))
-                .equals((seat::Entity, seat::Column::PoolId)),
-        )
-        .and_where(Expr::col((ahead.clone(), seat::Column::Status)).eq(SeatStatus::Waitlisted))
-        .and_where(
-            Expr::col((ahead.clone(), seat::Column::Id))
-                .lte(Expr::col((seat::Entity, seat::Column::Id))),
-        )
-        .to_owned();
-    let rows = seat::Entity::find()
-        .select_only()
-        .column(seat::Column::Id)
-        .column_as(Expr::from(position.into_sub_query_statement()), "position")
-        .filter(seat::Column::Id.is_in(seat_ids.iter().copied()))
-        .filter(seat::Column::Status.eq(SeatStatus::Waitlisted))
-        .into_tuple::<(i64, i64)>()
-        .all(conn)
-        .await?;
-    Ok(rows.into_iter().collect())
 }

@@ -9,12 +9,7 @@ use crate::error::{AppError, AppResult};
 
 /// A member of the actor's organisation, or `NOT_FOUND`.
 pub async fn get(state: &AppState, actor: &Actor, user_id: i64) -> AppResult<user::Model> {
-    let user = user::Entity::find_by_id(user_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
-    permissions::require_same_organisation(actor, user.organisation_id, "user")?;
-    Ok(user)
+    get_in(&state.db, actor, user_id).await
 }
 
 /// Like [`get`], on any connection.

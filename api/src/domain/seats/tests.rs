@@ -1,6 +1,88 @@
 //! Unit tests of the parent module.
 
 use super::*;
+
+/// An in-memory seat pool following the rules, for tests of the rules alone.
+#[derive(Debug, Clone, Default)]
+pub struct SeatBook {
+    pub capacity: Option<u32>,
+    /// Live claims in arrival order: (person, confirmed?).
+    pub claims: Vec<(u32, bool)>,
+}
+
+impl SeatBook {
+    /// A pool with `capacity`.
+    pub fn new(capacity: Option<u32>) -> Self {
+        Self {
+            capacity,
+            claims: Vec::new(),
+        }
+    }
+
+    /// Confirmed seats.
+    pub fn confirmed(&self) -> u32 {
+        self.claims
+            .iter()
+            .filter(|(_, confirmed)| *confirmed)
+            .count() as u32
+    }
+
+    /// Waitlisted people, in arrival order.
+    pub fn waitlist(&self) -> Vec<u32> {
+        self.claims
+            .iter()
+            .filter(|(_, c)| !*c)
+            .map(|(p, _)| *p)
+            .collect()
+    }
+
+    /// Claims a seat for `person`; a live claim is returned as it is.
+    pub fn claim(&mut self, person: u32) -> Placement {
+        if let Some((_, confirmed)) = self.claims.iter().find(|(p, _)| *p == person) {
+            return if *confirmed {
+                Placement::Confirmed
+            } else {
+                Placement::Waitlisted
+            };
+        }
+        let placement = place(self.capacity, self.confirmed());
+        self.claims
+            .push((person, placement == Placement::Confirmed));
+        placement
+    }
+
+    /// Releases `person`'s claim and promotes as the rules say; returns who was promoted.
+    pub fn release(&mut self, person: u32) -> Vec<u32> {
+        self.claims.retain(|(p, _)| *p != person);
+        self.promote()
+    }
+
+    /// Changes the capacity and promotes as the rules say; returns who was promoted.
+    pub fn set_capacity(&mut self, capacity: Option<u32>) -> Vec<u32> {
+        self.capacity = capacity;
+        self.promote()
+    }
+
+    fn promote(&mut self) -> Vec<u32> {
+        let count = promotions(
+            self.capacity,
+            self.confirmed(),
+            self.waitlist().len() as u32,
+        );
+        let mut promoted = Vec::new();
+        for claim in self
+            .claims
+            .iter_mut()
+            .filter(|(_, c)| !*c)
+            .take(count as usize)
+        {
+            claim.1 = true;
+            promoted.push(claim.0);
+        }
+        promoted
+    }
+}
+
 use proptest::prelude::*;
 
 #[test]

@@ -165,7 +165,7 @@ impl ClinicMutation {
     ) -> async_graphql::Result<ClinicRegistration> {
         let actor = actor(ctx).await?;
         let clinic_id = ids::decode(&clinic_id, Kind::Clinic, "clinicId")?;
-        let (seat, _) = registrations::register(state(ctx)?, &actor, clinic_id).await?;
+        let seat = registrations::register(state(ctx)?, &actor, clinic_id).await?;
         Ok(ClinicRegistration(seat))
     }
 
@@ -178,7 +178,7 @@ impl ClinicMutation {
     ) -> async_graphql::Result<ClinicRegistration> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&registration_id, Kind::ClinicRegistration, "registrationId")?;
-        let (seat, _) = registrations::cancel(state(ctx)?, &actor, id).await?;
+        let seat = registrations::cancel(state(ctx)?, &actor, id).await?;
         Ok(ClinicRegistration(seat))
     }
 
@@ -191,7 +191,7 @@ impl ClinicMutation {
     ) -> async_graphql::Result<ClinicRegistration> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&registration_id, Kind::ClinicRegistration, "registrationId")?;
-        let (seat, _) = registrations::mark_attendance(state(ctx)?, &actor, id, attended).await?;
+        let seat = registrations::mark_attendance(state(ctx)?, &actor, id, attended).await?;
         Ok(ClinicRegistration(seat))
     }
 

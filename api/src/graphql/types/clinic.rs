@@ -6,7 +6,7 @@ use entity::{clinic, seat};
 use super::{Skill, User};
 use crate::domain::paging::Position;
 use crate::domain::seats;
-use crate::error::AppError;
+use crate::error::Required;
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{
@@ -121,7 +121,7 @@ impl Clinic {
         let user = loader(ctx)?
             .load_one(UserById(self.0.facilitator_id))
             .await?
-            .ok_or_else(|| AppError::internal("facilitator missing"))?;
+            .required("facilitator")?;
         Ok(User::new(user))
     }
 
@@ -202,7 +202,7 @@ impl ClinicRegistration {
         let clinic = loader(ctx)?
             .load_one(ClinicByPool(self.0.pool_id))
             .await?
-            .ok_or_else(|| AppError::internal("clinic missing"))?;
+            .required("clinic")?;
         Ok(Clinic(clinic))
     }
 
@@ -211,7 +211,7 @@ impl ClinicRegistration {
         let user = loader(ctx)?
             .load_one(UserById(self.0.user_id))
             .await?
-            .ok_or_else(|| AppError::internal("registrant missing"))?;
+            .required("registrant")?;
         Ok(User::new(user))
     }
 }

@@ -4,7 +4,7 @@ use async_graphql::{Context, Enum, ID, Object};
 use entity::{course, lesson, seat};
 
 use super::{RegistrationStatus, Skill, User};
-use crate::error::AppError;
+use crate::error::Required;
 use crate::graphql::context::actor;
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{
@@ -220,7 +220,7 @@ impl Enrolment {
         let user = loader(ctx)?
             .load_one(UserById(self.0.user_id))
             .await?
-            .ok_or_else(|| AppError::internal("enrolled user missing"))?;
+            .required("enrolled user")?;
         Ok(User::new(user))
     }
 
@@ -234,6 +234,6 @@ impl Enrolment {
         Ok(loader(ctx)?
             .load_one(CourseByPool(self.0.pool_id))
             .await?
-            .ok_or_else(|| AppError::internal("course missing"))?)
+            .required("course")?)
     }
 }

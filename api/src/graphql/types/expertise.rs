@@ -5,7 +5,7 @@ use entity::{skill, user_skill};
 
 use super::{Skill, User};
 use crate::domain::expertise;
-use crate::error::AppError;
+use crate::error::Required;
 use crate::graphql::loaders::{SkillById, UserById, loader};
 use crate::graphql::scalars::Timestamp;
 
@@ -66,7 +66,7 @@ impl SkillMapRow {
         let skill = loader(ctx)?
             .load_one(SkillById(self.0.skill_id))
             .await?
-            .ok_or_else(|| AppError::internal("skill missing"))?;
+            .required("skill")?;
         Ok(Skill(skill))
     }
 
@@ -101,7 +101,7 @@ impl HiddenExpert {
         let user = loader(ctx)?
             .load_one(UserById(self.0.user_id))
             .await?
-            .ok_or_else(|| AppError::internal("user missing"))?;
+            .required("user")?;
         Ok(User::new(user))
     }
 

@@ -6,7 +6,7 @@ use entity::{feedback, mentor_profile, mentoring_request, mentoring_session, pai
 use super::{Skill, User};
 use crate::auth::permissions;
 use crate::domain::mentoring::{Reason, SCALE, Suggestion};
-use crate::error::AppError;
+use crate::error::Required;
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{
@@ -20,7 +20,7 @@ async fn user(ctx: &Context<'_>, id: i64) -> async_graphql::Result<User> {
     let user = loader(ctx)?
         .load_one(UserById(id))
         .await?
-        .ok_or_else(|| AppError::internal("user missing"))?;
+        .required("user")?;
     Ok(User::new(user))
 }
 
@@ -132,7 +132,7 @@ impl SuggestionReason {
         let skill = loader(ctx)?
             .load_one(SkillById(self.0.skill_id))
             .await?
-            .ok_or_else(|| AppError::internal("skill missing"))?;
+            .required("skill")?;
         Ok(Skill(skill))
     }
 
@@ -223,7 +223,7 @@ impl Pairing {
         let request = loader(ctx)?
             .load_one(RequestById(self.0.request_id))
             .await?
-            .ok_or_else(|| AppError::internal("request missing"))?;
+            .required("request")?;
         Ok(MentoringRequest(request))
     }
 
