@@ -17,13 +17,12 @@
 //! connection silent for too long.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{CloseCode, CloseReason, Message, MessageStream, Session};
 use futures_util::StreamExt;
-use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, mpsc};
@@ -34,71 +33,23 @@ use crate::auth::Actor;
 use crate::context::bearer_token;
 use crate::error::AppError;
 use crate::events::Event;
-use crate::graphql::guard::{RequestInfo, to_server_error};
-use crate::graphql::pipeline::{Caller, Outcome, Pipeline, Transport};
+use crate::graphql::guard::to_server_error;
+use crate::graphql::pipeline::{Caller, Pipeline};
 use crate::service::sessions;
 
-/// The subprotocol spoken.
-pub const PROTOCOL: &str = "graphql-transport-ws";
+mod operation;
+mod protocol;
+mod registry;
 
-/// A message that is not the protocol's.
-pub const BAD_MESSAGE: u16 = 4400;
-/// `subscribe` before `connection_ack`.
-pub const UNAUTHORIZED: u16 = 4401;
-/// A missing, invalid or refused token in `connection_init`.
-pub const FORBIDDEN: u16 = 4403;
-/// No `connection_init` in time.
-pub const INIT_TIMEOUT: u16 = 4408;
-/// A `subscribe` whose id is already running.
-pub const DUPLICATE_ID: u16 = 4409;
-/// A second `connection_init`, or too many connections of one account.
-pub const TOO_MANY: u16 = 4429;
-/// A connection silent for too long (WebSocket's "going away").
-pub const IDLE: u16 = 1001;
+use protocol::ClientMessage;
+pub use protocol::*;
+
+use operation::operation;
+use registry::Place;
+pub use registry::Registry;
 
 /// A timer that is not meant to fire (a century).
 const NEVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
-
-/// Open connections per account on this server.
-#[derive(Debug, Default)]
-pub struct Registry {
-    open: Mutex<HashMap<i64, usize>>,
-}
-
-impl Registry {
-    /// Takes one of the account's places, if it has one left.
-    fn enter(self: &Arc<Self>, user_id: i64, max: usize) -> Option<Place> {
-        let mut open = self.open.lock().ok()?;
-        let count = open.entry(user_id).or_insert(0);
-        if *count >= max {
-            return None;
-        }
-        *count += 1;
-        Some(Place {
-            registry: self.clone(),
-            user_id,
-        })
-    }
-}
-
-/// A connection's place in the [`Registry`], given back when dropped.
-struct Place {
-    registry: Arc<Registry>,
-    user_id: i64,
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        if let Ok(mut open) = self.registry.open.lock()
-            && let Some(count) = open.get_mut(&self.user_id)
-        {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                open.remove(&self.user_id);
-            }
-        }
-    }
-}
 
 /// Upgrades to a WebSocket speaking `graphql-transport-ws`.
 pub async fn subscribe(
@@ -132,25 +83,6 @@ pub async fn subscribe(
     Ok(response)
 }
 
-/// What the client sends.
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum ClientMessage {
-    ConnectionInit {
-        #[serde(default)]
-        payload: Option<Value>,
-    },
-    Ping {},
-    Pong {},
-    Subscribe {
-        id: String,
-        payload: Box<async_graphql::Request>,
-    },
-    Complete {
-        id: String,
-    },
-}
-
 /// Where a connection stands.
 enum Phase {
     /// Before `connection_init`.
@@ -168,7 +100,7 @@ struct Ready {
 }
 
 /// What operation tasks hand back to the connection.
-enum Outgoing {
+pub(crate) enum Outgoing {
     /// A message to send.
     Text(String),
     /// Operation `id` has finished.
@@ -440,58 +372,4 @@ async fn account_event(phase: &mut Phase) -> Option<()> {
 fn expires_in(state: &crate::context::AppState, actor: &Actor) -> Option<Duration> {
     let left = actor.expires_at? - state.clock.now().timestamp();
     Some(Duration::from_secs(u64::try_from(left).unwrap_or(0)))
-}
-
-/// One operation of a connection: its responses as `next` messages, or its
-/// refusal before execution as `error`, then `complete`.
-async fn operation(
-    pipeline: Arc<Pipeline>,
-    id: String,
-    request: async_graphql::Request,
-    caller: Caller,
-    out: mpsc::Sender<Outgoing>,
-) {
-    let info = RequestInfo::new(request.operation_name.clone(), false);
-    // Written as text straight from the payload, so its keys keep their order.
-    let message = |kind: &str, payload: String| {
-        Outgoing::Text(format!(
-            r#"{{"id":{},"type":"{kind}","payload":{payload}}}"#,
-            Value::String(id.clone())
-        ))
-    };
-    let internal = || {
-        json!({"errors": [{"message": "internal error", "extensions": {"code": "INTERNAL"}}]})
-            .to_string()
-    };
-    let mut stream = match pipeline
-        .run(request, &caller, Transport::WebSocket, &info)
-        .await
-    {
-        Outcome::Done(response) => futures_util::stream::once(async { *response }).boxed(),
-        Outcome::Stream(stream) => stream,
-    };
-    let mut first = true;
-    while let Some(response) = stream.next().await {
-        let sent = if first && !info.executed() {
-            // Refused before it ran (invalid, over a limit): an `error`
-            // message ends the operation, and no `complete` follows.
-            let errors = serde_json::to_string(&response.errors).unwrap_or_else(|_| "[]".into());
-            let _ = out.send(message("error", errors)).await;
-            let _ = out.send(Outgoing::Finished(id.clone())).await;
-            return;
-        } else {
-            let payload = serde_json::to_string(&response).unwrap_or_else(|_| internal());
-            out.send(message("next", payload)).await
-        };
-        first = false;
-        if sent.is_err() {
-            return;
-        }
-    }
-    let _ = out
-        .send(Outgoing::Text(
-            json!({"id": id, "type": "complete"}).to_string(),
-        ))
-        .await;
-    let _ = out.send(Outgoing::Finished(id)).await;
 }

@@ -114,16 +114,12 @@ async fn load(
     actor: &Actor,
     enrolment_id: i64,
 ) -> AppResult<(seat::Model, course::Model)> {
-    let missing = || AppError::NotFound("enrolment");
-    let enrolment = seat::Entity::find_by_id(enrolment_id)
-        .one(conn)
-        .await?
-        .ok_or_else(missing)?;
-    let course = courses::by_pool(conn, enrolment.pool_id)
-        .await?
-        .ok_or_else(missing)?;
-    if !visible_to(actor, &enrolment, &course) {
-        return Err(missing());
-    }
-    Ok((enrolment, course))
+    seats::with_owner(
+        conn,
+        enrolment_id,
+        "enrolment",
+        |pool| courses::by_pool(conn, pool),
+        |seat, course| visible_to(actor, seat, course),
+    )
+    .await
 }

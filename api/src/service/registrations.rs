@@ -158,18 +158,14 @@ async fn load(
     actor: &Actor,
     registration_id: i64,
 ) -> AppResult<(seat::Model, clinic::Model)> {
-    let missing = || AppError::NotFound("registration");
-    let registration = seat::Entity::find_by_id(registration_id)
-        .one(conn)
-        .await?
-        .ok_or_else(missing)?;
-    let clinic = clinics::by_pool(conn, registration.pool_id)
-        .await?
-        .ok_or_else(missing)?;
-    if !visible_to(actor, &registration, &clinic) {
-        return Err(missing());
-    }
-    Ok((registration, clinic))
+    seats::with_owner(
+        conn,
+        registration_id,
+        "registration",
+        |pool| clinics::by_pool(conn, pool),
+        |seat, clinic| visible_to(actor, seat, clinic),
+    )
+    .await
 }
 
 /// All registrations of a clinic, in arrival order (admin or facilitator).

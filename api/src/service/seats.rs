@@ -89,6 +89,29 @@ async fn lock_seat(
     Ok((read().await?, pool))
 }
 
+/// A seat with what its pool belongs to (a clinic, a course), found by
+/// `owner`, if `visible` lets the caller see them; anything else is
+/// `NOT_FOUND` naming `what`.
+pub async fn with_owner<O, Fut>(
+    conn: &impl ConnectionTrait,
+    seat_id: i64,
+    what: &'static str,
+    owner: impl FnOnce(i64) -> Fut,
+    visible: impl FnOnce(&seat::Model, &O) -> bool,
+) -> AppResult<(seat::Model, O)>
+where
+    Fut: std::future::Future<Output = AppResult<Option<O>>>,
+{
+    let found = seat::Entity::find_by_id(seat_id).one(conn).await?;
+    let Some(seat) = found else {
+        return Err(AppError::NotFound(what));
+    };
+    match owner(seat.pool_id).await? {
+        Some(owner) if visible(&seat, &owner) => Ok((seat, owner)),
+        _ => Err(AppError::NotFound(what)),
+    }
+}
+
 /// The person's live claim in a pool, if any.
 pub async fn live_claim(
     conn: &impl ConnectionTrait,
