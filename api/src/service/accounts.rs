@@ -26,6 +26,7 @@ pub struct SignUp {
 
 /// Creates an organisation and its first ADMIN, and signs them in. Counted
 /// per client address (`None`: the server's own tools, not counted).
+#[tracing::instrument(skip_all)]
 pub async fn sign_up(state: &AppState, input: SignUp, client: Option<&str>) -> AppResult<Session> {
     let organisation_name =
         text::required(&input.organisation_name, "organisationName", 200, false)?;
@@ -68,6 +69,7 @@ pub async fn sign_up(state: &AppState, input: SignUp, client: Option<&str>) -> A
 }
 
 /// Inserts a user with a fresh calendar token.
+#[tracing::instrument(skip_all)]
 pub async fn insert_user(
     conn: &impl ConnectionTrait,
     state: &AppState,
@@ -96,6 +98,7 @@ pub async fn insert_user(
 }
 
 /// Whether an account already uses `email`.
+#[tracing::instrument(skip_all)]
 pub async fn email_taken(conn: &impl ConnectionTrait, email: &str) -> AppResult<bool> {
     Ok(user::Entity::find()
         .filter(user::Column::Email.eq(email))

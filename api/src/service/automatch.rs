@@ -43,6 +43,7 @@ pub struct AutoMatch {
 /// pairings as PROPOSED in one transaction and notifies the mentors; a
 /// proposal that no longer fits (the mentor's places or the request changed
 /// meanwhile) is left out, and its request reported unmatched.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn auto_match(state: &AppState, actor: &Actor, dry_run: bool) -> AppResult<AutoMatch> {
     permissions::require_admin(actor)?;
     let lease = Lease::take(state, actor.organisation_id).await?;

@@ -20,6 +20,7 @@ pub const FEED_HISTORY: Duration = Duration::days(90);
 
 /// The feed behind a calendar token, as iCalendar text. An unknown token, or
 /// one of a deactivated member, is `NOT_FOUND`.
+#[tracing::instrument(skip_all)]
 pub async fn feed(state: &AppState, token: &str) -> AppResult<String> {
     let member = user::Entity::find()
         .filter(user::Column::CalendarToken.eq(token))
@@ -101,6 +102,7 @@ fn host(public_url: &str) -> String {
 }
 
 /// Replaces the actor's calendar token: the old address stops working.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn reset_token(state: &AppState, actor: &Actor) -> AppResult<user::Model> {
     let current = user::Entity::find_by_id(actor.user_id)
         .one(&state.db)

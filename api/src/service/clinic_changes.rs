@@ -35,6 +35,7 @@ pub struct Update {
 
 /// Changes a clinic (ADMIN). Moving it rechecks the facilitator's other
 /// clinics and notifies every registrant; a capacity change follows seat rule 4.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn update(
     state: &AppState,
     actor: &Actor,
@@ -168,6 +169,7 @@ pub async fn update(
 
 /// Cancels a clinic (ADMIN): every registration is cancelled and every
 /// registrant notified.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn cancel(
     state: &AppState,
     actor: &Actor,

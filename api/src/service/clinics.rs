@@ -73,6 +73,7 @@ pub(super) fn details(
 }
 
 /// Schedules a clinic, or a weekly series of them (ADMIN).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn schedule(
     state: &AppState,
     actor: &Actor,
@@ -163,11 +164,13 @@ pub fn local_time(clinic: &clinic::Model) -> String {
 }
 
 /// A clinic of the actor's organisation, or `NOT_FOUND`.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn get(state: &AppState, actor: &Actor, clinic_id: i64) -> AppResult<clinic::Model> {
     get_in(&state.db, actor, clinic_id).await
 }
 
 /// Like [`get`], on any connection.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn get_in(
     conn: &impl ConnectionTrait,
     actor: &Actor,
@@ -184,6 +187,7 @@ pub async fn get_in(
 /// Like [`get_in`], locking the clinic's row for the rest of the transaction:
 /// registering, cancelling and changing a clinic take turns on it, so none
 /// decides on a status another is changing.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn lock_in(
     txn: &DatabaseTransaction,
     actor: &Actor,
@@ -198,6 +202,7 @@ pub async fn lock_in(
 }
 
 /// The clinic whose seats are in `pool_id`.
+#[tracing::instrument(skip_all)]
 pub async fn by_pool(
     conn: &impl ConnectionTrait,
     pool_id: i64,
@@ -209,6 +214,7 @@ pub async fn by_pool(
 }
 
 /// Clinics of the actor's organisation, by start time.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn list(
     state: &AppState,
     actor: &Actor,

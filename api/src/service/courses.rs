@@ -47,6 +47,7 @@ fn check_capacity(capacity: Option<i32>) -> AppResult<Option<i32>> {
 }
 
 /// Creates a draft course (ADMIN).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn create(
     state: &AppState,
     actor: &Actor,
@@ -89,6 +90,7 @@ pub async fn create(
 }
 
 /// Changes a course (ADMIN); a capacity change follows seat rule 4.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn update(
     state: &AppState,
     actor: &Actor,
@@ -145,6 +147,7 @@ pub async fn update(
 }
 
 /// Moves a course along DRAFT → PUBLISHED → ARCHIVED (ADMIN); any other move is `CONFLICT`.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn transition(
     state: &AppState,
     actor: &Actor,
@@ -205,11 +208,13 @@ pub(super) async fn visible(
 }
 
 /// A course the actor may see, or `NOT_FOUND`.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn get(state: &AppState, actor: &Actor, course_id: i64) -> AppResult<course::Model> {
     get_visible(&state.db, actor, course_id).await
 }
 
 /// Like [`get`], on any connection.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn get_visible(
     conn: &impl ConnectionTrait,
     actor: &Actor,
@@ -226,6 +231,7 @@ pub async fn get_visible(
 /// Like [`get_in`], locking the course's row for the rest of the
 /// transaction: enrolling, changing, publishing and archiving a course take
 /// turns on it, so none decides on a status another is changing.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn lock_in(
     txn: &DatabaseTransaction,
     actor: &Actor,
@@ -240,6 +246,7 @@ pub async fn lock_in(
 }
 
 /// Like [`get_visible`], with the course's row locked (see [`lock_in`]).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn lock_visible(
     txn: &DatabaseTransaction,
     actor: &Actor,
@@ -268,6 +275,7 @@ pub(super) async fn get_in(
 }
 
 /// Courses the actor may see, newest first by id order.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn list(
     state: &AppState,
     actor: &Actor,
@@ -317,6 +325,7 @@ pub async fn list(
 }
 
 /// The course whose seats are in `pool_id`.
+#[tracing::instrument(skip_all)]
 pub async fn by_pool(
     conn: &impl ConnectionTrait,
     pool_id: i64,

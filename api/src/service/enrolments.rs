@@ -13,6 +13,7 @@ use crate::db;
 use crate::error::{AppError, AppResult};
 
 /// Enrols the actor in a published course (seat rules 1 and 2).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn enrol(state: &AppState, actor: &Actor, course_id: i64) -> AppResult<seat::Model> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
@@ -29,6 +30,7 @@ pub async fn enrol(state: &AppState, actor: &Actor, course_id: i64) -> AppResult
 
 /// Cancels an enrolment (its holder or an admin); a freed seat goes to the
 /// first on the waitlist. A completed enrolment stays completed.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn cancel(state: &AppState, actor: &Actor, enrolment_id: i64) -> AppResult<seat::Model> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
@@ -51,6 +53,7 @@ pub async fn cancel(state: &AppState, actor: &Actor, enrolment_id: i64) -> AppRe
 
 /// Marks a lesson done for the actor's confirmed enrolment; the enrolment is
 /// COMPLETED when every lesson is done.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn complete_lesson(
     state: &AppState,
     actor: &Actor,
@@ -96,6 +99,7 @@ pub async fn complete_lesson(
 }
 
 /// An enrolment the actor may see (their own, or any for an admin), with its course.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn get(
     state: &AppState,
     actor: &Actor,

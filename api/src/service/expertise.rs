@@ -21,6 +21,7 @@ use crate::error::{AppError, AppResult};
 pub const MAX_LEARNING_GOALS: usize = 20;
 
 /// Sets the actor's self-assessed level (1–5) in a skill.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn set_level(
     state: &AppState,
     actor: &Actor,
@@ -50,6 +51,7 @@ pub async fn set_level(
 }
 
 /// Removes the actor's self-assessment of a skill (nothing to remove is fine).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn remove_level(state: &AppState, actor: &Actor, skill_id: i64) -> AppResult<()> {
     skills::get(state, actor, skill_id).await?;
     user_skill::Entity::delete_many()
@@ -61,6 +63,7 @@ pub async fn remove_level(state: &AppState, actor: &Actor, skill_id: i64) -> App
 }
 
 /// Replaces the actor's learning goals.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn set_goals(state: &AppState, actor: &Actor, skill_ids: &[i64]) -> AppResult<()> {
     let txn = db::begin_write(state).await?;
     let wanted = skills::require_visible(&txn, actor.organisation_id, skill_ids).await?;
@@ -91,6 +94,7 @@ pub async fn set_goals(state: &AppState, actor: &Actor, skill_ids: &[i64]) -> Ap
 }
 
 /// The organisation's skill map (ADMIN), over its active members.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn skill_map(state: &AppState, actor: &Actor) -> AppResult<SkillMap> {
     permissions::require_admin(actor)?;
     let org = actor.organisation_id;

@@ -40,6 +40,7 @@ pub fn token_of(state: &AppState, invitation: &invitation::Model) -> Option<Stri
 /// Invites `email` into the actor's organisation (ADMIN). The token is
 /// returned; the database keeps only its hash and the nonce it is derived
 /// from, and the invitation mail is queued in the outbox.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn invite(state: &AppState, actor: &Actor, email: &str, role: Role) -> AppResult<Issued> {
     permissions::require_admin(actor)?;
     let email = Email::parse(email, "email")?;
@@ -101,6 +102,7 @@ pub async fn invite(state: &AppState, actor: &Actor, email: &str, role: Role) ->
 
 /// An invitation of the actor's organisation (ADMIN); anything else, an
 /// invitation the actor may not see included, is `NOT_FOUND`.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn get(state: &AppState, actor: &Actor, id: i64) -> AppResult<invitation::Model> {
     invitation::Entity::find_by_id(id)
         .one(&state.db)
@@ -110,6 +112,7 @@ pub async fn get(state: &AppState, actor: &Actor, id: i64) -> AppResult<invitati
 }
 
 /// The organisation's invitations, newest first, optionally of one status (ADMIN).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn list(
     state: &AppState,
     actor: &Actor,
@@ -141,6 +144,7 @@ pub async fn list(
 
 /// Revokes an invitation that has not been accepted (ADMIN); revoking twice
 /// changes nothing. An accepted one is a `CONFLICT`.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> AppResult<invitation::Model> {
     permissions::require_admin(actor)?;
     let now = state.clock.now();
@@ -177,6 +181,7 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> AppResult<invit
 
 /// Voids the pending invitations `inviter` sent (they are no longer an
 /// active admin), inside the caller's transaction.
+#[tracing::instrument(skip_all)]
 pub async fn void_sent_by(
     conn: &impl ConnectionTrait,
     inviter: i64,
@@ -195,6 +200,7 @@ pub async fn void_sent_by(
 /// Accepts an invitation: creates the member and signs them in. Each
 /// invitation works once, within seven days. Counted per client address
 /// (`None`: the server's own tools, not counted).
+#[tracing::instrument(skip_all)]
 pub async fn accept(
     state: &AppState,
     token: &str,

@@ -30,6 +30,7 @@ pub struct LessonInput {
 }
 
 /// The lessons of a course, in order.
+#[tracing::instrument(skip_all)]
 pub async fn lessons(conn: &impl ConnectionTrait, course_id: i64) -> AppResult<Vec<lesson::Model>> {
     Ok(lesson::Entity::find()
         .filter(lesson::Column::CourseId.eq(course_id))
@@ -77,6 +78,7 @@ fn lesson_fields(
 }
 
 /// Adds a lesson at the end of a course (ADMIN).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn add_lesson(
     state: &AppState,
     actor: &Actor,
@@ -114,6 +116,7 @@ pub async fn add_lesson(
 }
 
 /// A lesson of a course the actor may see, with the course.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn get_lesson(
     conn: &impl ConnectionTrait,
     actor: &Actor,
@@ -130,6 +133,7 @@ pub async fn get_lesson(
 }
 
 /// Changes a lesson (ADMIN).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn update_lesson(
     state: &AppState,
     actor: &Actor,
@@ -153,6 +157,7 @@ pub async fn update_lesson(
 
 /// Removes a lesson (ADMIN); enrolments that have now done every remaining
 /// lesson are completed. Returns the course.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn remove_lesson(
     state: &AppState,
     actor: &Actor,
@@ -204,6 +209,7 @@ pub async fn remove_lesson(
 
 /// Puts a course's lessons in the given order (ADMIN); the list must hold
 /// exactly the course's lessons, each once. Returns the course.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn reorder_lessons(
     state: &AppState,
     actor: &Actor,
@@ -241,6 +247,7 @@ pub async fn reorder_lessons(
 }
 
 /// Lessons completed by each enrolment, for progress.
+#[tracing::instrument(skip_all)]
 pub async fn completed_lessons(
     conn: &impl ConnectionTrait,
     seat_ids: &[i64],
@@ -256,6 +263,7 @@ pub async fn completed_lessons(
 }
 
 /// Whether an enrolment has completed every one of `lessons`.
+#[tracing::instrument(skip_all)]
 pub async fn done_all(
     conn: &impl ConnectionTrait,
     seat_id: i64,

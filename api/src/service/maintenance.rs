@@ -26,6 +26,7 @@ pub struct Pruned {
 }
 
 /// Deletes what can no longer matter at `now`, in one transaction.
+#[tracing::instrument(skip_all)]
 pub async fn prune(state: &AppState) -> AppResult<Pruned> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;

@@ -29,6 +29,7 @@ pub struct MemberFilter {
 }
 
 /// Members of the actor's organisation, in joining order.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn list(
     state: &AppState,
     actor: &Actor,
@@ -75,6 +76,7 @@ pub async fn list(
 }
 
 /// Changes a member's role (ADMIN). Demoting the last active admin is a `CONFLICT`.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn set_role(
     state: &AppState,
     actor: &Actor,
@@ -106,6 +108,7 @@ pub async fn set_role(
 
 /// Deactivates a member (ADMIN): their tokens stop working at once and their
 /// sessions end. Deactivating the last active admin is a `CONFLICT`.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn deactivate(state: &AppState, actor: &Actor, user_id: i64) -> AppResult<user::Model> {
     permissions::require_admin(actor)?;
     let now = state.clock.now();

@@ -25,6 +25,7 @@ use crate::error::{AppError, AppResult};
 pub const MAX_OPEN_REQUESTS: u64 = 3;
 
 /// Creates or changes the actor's mentor profile.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn upsert_profile(
     state: &AppState,
     actor: &Actor,
@@ -72,6 +73,7 @@ pub async fn upsert_profile(
 }
 
 /// Opens a mentoring request for 1 to 5 skills (at most 3 open per learner).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn request(
     state: &AppState,
     actor: &Actor,
@@ -122,6 +124,7 @@ pub async fn request(
 
 /// Withdraws the actor's request; its proposals are cancelled. A request with
 /// an active pairing cannot be withdrawn (`CONFLICT`).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn withdraw(
     state: &AppState,
     actor: &Actor,
@@ -191,6 +194,7 @@ pub enum Scope {
 }
 
 /// Lists requests in a scope, oldest first.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn list(
     state: &AppState,
     actor: &Actor,
@@ -235,6 +239,7 @@ pub async fn list(
 }
 
 /// The skills each request asks for.
+#[tracing::instrument(skip_all)]
 pub async fn requested_skills(
     conn: &impl ConnectionTrait,
     request_ids: &[i64],
@@ -355,6 +360,7 @@ pub(super) async fn paired_with(
 }
 
 /// Ranked, explained mentor suggestions for a request (its learner or an ADMIN).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn suggestions(
     state: &AppState,
     actor: &Actor,

@@ -21,6 +21,7 @@ pub struct New {
 }
 
 /// Writes one notification row.
+#[tracing::instrument(skip_all)]
 pub async fn notify(
     conn: &impl ConnectionTrait,
     new: New,
@@ -73,6 +74,7 @@ async fn promoted(
 }
 
 /// Tells each person promoted to a seat in a clinic.
+#[tracing::instrument(skip_all)]
 pub async fn promoted_to_clinic(
     conn: &impl ConnectionTrait,
     clinic: &entity::clinic::Model,
@@ -96,6 +98,7 @@ pub async fn promoted_to_clinic(
 }
 
 /// Tells each person promoted to a place in a course.
+#[tracing::instrument(skip_all)]
 pub async fn promoted_to_course(
     conn: &impl ConnectionTrait,
     course: &entity::course::Model,
@@ -115,6 +118,7 @@ pub async fn promoted_to_course(
 }
 
 /// The actor's notifications, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     state: &crate::context::AppState,
     actor: &crate::auth::Actor,
@@ -131,6 +135,7 @@ pub async fn list(
 }
 
 /// How many of the actor's notifications are unread.
+#[tracing::instrument(skip_all)]
 pub async fn unread_count(
     state: &crate::context::AppState,
     actor: &crate::auth::Actor,
@@ -145,6 +150,7 @@ pub async fn unread_count(
 
 /// Marks the actor's notifications read; ids of anyone else's are ignored.
 /// Returns the actor's notifications among `ids`.
+#[tracing::instrument(skip_all)]
 pub async fn mark_read(
     state: &crate::context::AppState,
     actor: &crate::auth::Actor,
@@ -170,6 +176,7 @@ pub async fn mark_read(
 }
 
 /// One of the actor's notifications, or `NOT_FOUND`.
+#[tracing::instrument(skip_all)]
 pub async fn get(
     state: &crate::context::AppState,
     actor: &crate::auth::Actor,

@@ -8,6 +8,7 @@ use crate::context::AppState;
 use crate::error::{AppError, AppResult};
 
 /// The actor's own organisation, or `NOT_FOUND` for any other id.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn get(
     state: &AppState,
     actor: &Actor,

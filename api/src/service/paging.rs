@@ -9,6 +9,7 @@ use crate::domain::paging::{PageRequest, Paged};
 use crate::error::AppResult;
 
 /// The number of items `select` matches, when the request wants it (else 0).
+#[tracing::instrument(skip_all)]
 pub async fn total<E, C>(conn: &C, select: &Select<E>, request: &PageRequest) -> AppResult<u64>
 where
     E: EntityTrait,
@@ -23,6 +24,7 @@ where
 
 /// Reads one page of `select` (already filtered) by ascending `id`, and the
 /// total count of the filtered list when asked for.
+#[tracing::instrument(skip_all)]
 pub async fn fetch<E, C>(
     conn: &C,
     select: Select<E>,
@@ -38,6 +40,7 @@ where
 }
 
 /// Like [`fetch`], newest (greatest id) first: `after` continues towards older items.
+#[tracing::instrument(skip_all)]
 pub async fn fetch_newest_first<E, C>(
     conn: &C,
     select: Select<E>,

@@ -32,6 +32,7 @@ async fn free_capacity(conn: &impl ConnectionTrait, mentor_id: i64) -> AppResult
 }
 
 /// Proposes a pairing for a request (its learner or an ADMIN).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn propose(
     state: &AppState,
     actor: &Actor,
@@ -82,6 +83,7 @@ pub async fn propose(
 }
 
 /// Inserts a PROPOSED pairing, marks the request MATCHED and tells the mentor.
+#[tracing::instrument(skip_all)]
 pub async fn create_proposal(
     txn: &DatabaseTransaction,
     request: &mentoring_request::Model,
@@ -127,6 +129,7 @@ pub async fn create_proposal(
 }
 
 /// The mentor accepts (ACTIVE, if a place is free) or declines (DECLINED).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn respond(
     state: &AppState,
     actor: &Actor,
@@ -227,6 +230,7 @@ pub async fn respond(
 }
 
 /// Completes an ACTIVE pairing (either party): the request is CLOSED.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn complete(
     state: &AppState,
     actor: &Actor,
@@ -259,6 +263,7 @@ pub async fn complete(
 
 /// Cancels a pairing: the proposer withdraws a proposal, or either party ends
 /// an active pairing (with a reason). Anything else is `CONFLICT`.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn cancel(
     state: &AppState,
     actor: &Actor,

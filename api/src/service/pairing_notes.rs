@@ -47,6 +47,7 @@ pub struct NewSession {
 }
 
 /// Logs a session (either party, ACTIVE or COMPLETED pairings).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn log_session(
     state: &AppState,
     actor: &Actor,
@@ -99,6 +100,7 @@ pub async fn log_session(
 
 /// Leaves feedback (once per party, ACTIVE or COMPLETED pairings); the other
 /// party is told that feedback arrived, not what it says.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn leave_feedback(
     state: &AppState,
     actor: &Actor,
@@ -142,6 +144,7 @@ pub async fn leave_feedback(
 }
 
 /// Logged sessions of each pairing, oldest first (one statement).
+#[tracing::instrument(skip_all)]
 pub async fn sessions_of(
     conn: &impl ConnectionTrait,
     pairing_ids: &[i64],
@@ -161,6 +164,7 @@ pub async fn sessions_of(
 
 /// All feedback on each pairing, oldest first (one statement); what a given
 /// actor may read of it is [`readable_feedback`]'s to say.
+#[tracing::instrument(skip_all)]
 pub async fn feedback_of(
     conn: &impl ConnectionTrait,
     pairing_ids: &[i64],

@@ -22,6 +22,7 @@ pub(super) fn is_party(actor: &Actor, pairing: &pairing::Model) -> bool {
 }
 
 /// A pairing visible to the actor (a party or an admin of its organisation).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn get(state: &AppState, actor: &Actor, pairing_id: i64) -> AppResult<pairing::Model> {
     get_in(&state.db, actor, pairing_id).await
 }
@@ -81,6 +82,7 @@ fn visible(actor: &Actor, found: Option<pairing::Model>) -> AppResult<pairing::M
 
 /// Moves a pairing to an end state, frees the mentor's place if it was
 /// active, and updates the request.
+#[tracing::instrument(skip_all)]
 pub async fn end(
     txn: &DatabaseTransaction,
     current: pairing::Model,
@@ -119,6 +121,7 @@ pub(super) fn other_party(pairing: &pairing::Model, me: i64) -> i64 {
 }
 
 /// Tells `user_id` about a pairing, in the transaction of the change.
+#[tracing::instrument(skip_all)]
 pub async fn tell(
     conn: &impl ConnectionTrait,
     pairing: &pairing::Model,
@@ -172,6 +175,7 @@ pub(super) async fn refresh_request(
 }
 
 /// Pairings of a request, for anyone who may see the request.
+#[tracing::instrument(skip_all)]
 pub async fn of_requests(
     conn: &impl ConnectionTrait,
     request_ids: &[i64],
@@ -184,6 +188,7 @@ pub async fn of_requests(
 }
 
 /// Pairings the actor is a party to.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn mine(state: &AppState, actor: &Actor) -> AppResult<Vec<pairing::Model>> {
     Ok(pairing::Entity::find()
         .filter(

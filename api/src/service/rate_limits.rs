@@ -72,6 +72,7 @@ pub struct Counted {
 /// Counts one attempt against every `(limit, key)`, or refuses it with
 /// `RATE_LIMITED` (counting nothing) when any of them is already at its
 /// maximum within its window.
+#[tracing::instrument(skip_all)]
 pub async fn count(state: &AppState, checks: &[(Limit, &str)]) -> AppResult<Counted> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
@@ -153,6 +154,7 @@ impl Counted {
 }
 
 /// Deletes attempts too old to count (the periodic clean-up).
+#[tracing::instrument(skip_all)]
 pub async fn prune(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<u64> {
     Ok(rate_attempt::Entity::delete_many()
         .filter(rate_attempt::Column::AttemptedAt.lte(now - LONGEST_WINDOW))

@@ -39,6 +39,7 @@ fn require_manager(actor: &Actor, clinic: &clinic::Model) -> AppResult<()> {
 }
 
 /// Registers the actor for a clinic (seat rules 1, 2 and 5).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn register(state: &AppState, actor: &Actor, clinic_id: i64) -> AppResult<seat::Model> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
@@ -60,6 +61,7 @@ pub async fn register(state: &AppState, actor: &Actor, clinic_id: i64) -> AppRes
 
 /// Cancels a registration (its holder or an admin); a freed seat goes to the
 /// first on the waitlist, who is notified.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn cancel(
     state: &AppState,
     actor: &Actor,
@@ -86,6 +88,7 @@ pub async fn cancel(
 
 /// A member's live clinic registrations (confirmed or waitlisted), oldest
 /// first: visible to the member and to admins of their organisation.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn of_member(
     state: &AppState,
     actor: &Actor,
@@ -112,6 +115,7 @@ pub async fn of_member(
 
 /// Records whether a confirmed registrant attended (admin or facilitator,
 /// once the clinic has started).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn mark_attendance(
     state: &AppState,
     actor: &Actor,
@@ -145,6 +149,7 @@ pub async fn mark_attendance(
 
 /// A registration the actor may see (their own, or any of a clinic they
 /// manage), with its clinic; anything else is `NOT_FOUND`.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn get(
     state: &AppState,
     actor: &Actor,
@@ -169,6 +174,7 @@ async fn load(
 }
 
 /// All registrations of a clinic, in arrival order (admin or facilitator).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn list(
     state: &AppState,
     actor: &Actor,

@@ -12,6 +12,7 @@ use crate::error::{AppError, AppResult};
 
 /// A request visible to the actor (see [`permissions::may_see_request`]);
 /// anything else is `NOT_FOUND`.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn get(
     state: &AppState,
     actor: &Actor,
@@ -21,6 +22,7 @@ pub async fn get(
 }
 
 /// Like [`get`], on any connection.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn get_in(
     conn: &impl ConnectionTrait,
     actor: &Actor,
@@ -56,6 +58,7 @@ pub async fn get_in(
 /// Like [`get_in`], locking the request's row for the rest of the
 /// transaction (see `pairings::lock_in`: every change of a request or its
 /// pairings takes this lock first).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn lock_in(
     txn: &sea_orm::DatabaseTransaction,
     actor: &Actor,

@@ -30,6 +30,7 @@ struct CountRow {
 /// Seat counts of every pool in `pool_ids`, in one statement however many
 /// pools: the confirmed count is kept on the pool by the engine, the waitlist
 /// is counted by a correlated subquery.
+#[tracing::instrument(skip_all)]
 pub async fn counts(
     conn: &impl ConnectionTrait,
     pool_ids: &[i64],
@@ -74,6 +75,7 @@ pub async fn counts(
 /// 1-based waitlist positions (arrival order) of the given seats, by seat
 /// id; seats that are not waitlisted are left out. One statement, one row per
 /// seat: each position is counted on the (pool, status, id) index.
+#[tracing::instrument(skip_all)]
 pub async fn waitlist_positions(
     conn: &impl ConnectionTrait,
     seat_ids: &[i64],

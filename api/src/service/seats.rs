@@ -47,6 +47,7 @@ fn count_of(value: i32) -> u32 {
 }
 
 /// Creates a pool with `capacity` (None = unlimited).
+#[tracing::instrument(skip_all)]
 pub async fn create_pool(
     txn: &DatabaseTransaction,
     organisation_id: i64,
@@ -92,6 +93,7 @@ async fn lock_seat(
 /// A seat with what its pool belongs to (a clinic, a course), found by
 /// `owner`, if `visible` lets the caller see them; anything else is
 /// `NOT_FOUND` naming `what`.
+#[tracing::instrument(skip_all)]
 pub async fn with_owner<O, Fut>(
     conn: &impl ConnectionTrait,
     seat_id: i64,
@@ -113,6 +115,7 @@ where
 }
 
 /// The person's live claim in a pool, if any.
+#[tracing::instrument(skip_all)]
 pub async fn live_claim(
     conn: &impl ConnectionTrait,
     pool_id: i64,
@@ -128,6 +131,7 @@ pub async fn live_claim(
 
 /// Rules 1 and 2: claims a seat for `user_id`, confirmed while seats are free,
 /// otherwise waitlisted; a live claim is returned unchanged.
+#[tracing::instrument(skip_all)]
 pub async fn claim(
     txn: &DatabaseTransaction,
     pool_id: i64,
@@ -182,6 +186,7 @@ impl Waitlist {
 /// Rule 3: releases a claim; releasing a confirmed seat promotes from the
 /// waitlist in arrival order (unless the waitlist is frozen). Releasing a
 /// released claim changes nothing.
+#[tracing::instrument(skip_all)]
 pub async fn release(
     txn: &DatabaseTransaction,
     seat_id: i64,
@@ -223,6 +228,7 @@ pub async fn release(
 
 /// Finishes a confirmed claim (a completed course): the claim stays live, so
 /// the person cannot claim again, but its seat is freed for the waitlist.
+#[tracing::instrument(skip_all)]
 pub async fn complete(
     txn: &DatabaseTransaction,
     seat_id: i64,
@@ -254,6 +260,7 @@ pub async fn complete(
 
 /// Rule 4: changes the capacity; raising it promotes from the waitlist
 /// (unless the waitlist is frozen), lowering it bumps nobody.
+#[tracing::instrument(skip_all)]
 pub async fn set_capacity(
     txn: &DatabaseTransaction,
     pool_id: i64,
@@ -283,6 +290,7 @@ pub async fn set_capacity(
 
 /// Cancels every live claim of a pool (the thing was cancelled); returns them
 /// as they were before.
+#[tracing::instrument(skip_all)]
 pub async fn cancel_all(
     txn: &DatabaseTransaction,
     pool_id: i64,
@@ -317,6 +325,7 @@ pub async fn cancel_all(
 
 /// Ends a pool's waitlist (its thing takes nobody new): every waitlisted
 /// claim is cancelled; confirmed ones stay.
+#[tracing::instrument(skip_all)]
 pub async fn end_waitlist(
     txn: &DatabaseTransaction,
     pool_id: i64,

@@ -32,6 +32,7 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Revokes every token of one family.
+#[tracing::instrument(skip_all)]
 pub async fn revoke_family(
     conn: &impl ConnectionTrait,
     family: &str,
@@ -47,6 +48,7 @@ pub async fn revoke_family(
 }
 
 /// Starts a new session (a new refresh-token family) for `user`.
+#[tracing::instrument(skip_all)]
 pub async fn start_session(
     conn: &impl ConnectionTrait,
     state: &AppState,
@@ -115,6 +117,7 @@ async fn store_refresh_token(
 /// Opens a session without a password, for seeding tools and tests: a new
 /// session `family` with `refresh_token` as its first refresh token, and an
 /// access token in it for a member whose token version is `token_version`.
+#[tracing::instrument(skip_all)]
 pub async fn open_session(
     conn: &impl ConnectionTrait,
     keys: &crate::auth::jwt::JwtKeys,

@@ -29,6 +29,7 @@ use crate::error::{AppError, AppResult};
 /// token of a session that has ended (logout, refresh-token reuse, password
 /// change). What this reads is cached briefly; any change of those clears the
 /// cache on every instance (see [`crate::auth::cache`]).
+#[tracing::instrument(skip_all)]
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<Actor> {
     let claims = state
         .jwt
@@ -119,6 +120,7 @@ pub fn account_changed(organisation_id: i64, user_id: i64) {
 /// Signs a member in. Unknown e-mail and wrong password answer alike and take
 /// as long; failures are counted per account and per client address, and a
 /// guess is counted before it is checked, so none can race past the limit.
+#[tracing::instrument(skip_all)]
 pub async fn login(
     state: &AppState,
     email: &str,
@@ -169,6 +171,7 @@ pub async fn login(
 
 /// Exchanges a refresh token for a new session in the same family. A token
 /// that was already used revokes its whole family (RFC 9700 §4.14).
+#[tracing::instrument(skip_all)]
 pub async fn refresh(state: &AppState, presented: &str) -> AppResult<Session> {
     let now = state.clock.now();
     let refused = AppError::Unauthenticated("invalid refresh token");
@@ -233,6 +236,7 @@ pub async fn refresh(state: &AppState, presented: &str) -> AppResult<Session> {
 
 /// Ends the session the refresh token belongs to, its access tokens
 /// included. Unknown tokens are ignored, so logging out twice is harmless.
+#[tracing::instrument(skip_all)]
 pub async fn logout(state: &AppState, presented: &str) -> AppResult<()> {
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
@@ -269,6 +273,7 @@ async fn end_session(
 
 /// Changes the actor's password after checking the current one (wrong
 /// guesses are counted per account), and ends every other session of theirs.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn change_password(
     state: &AppState,
     actor: &Actor,
@@ -318,6 +323,7 @@ pub async fn change_password(
 /// Ends every session of a member, access tokens included (deactivation,
 /// role change, password reset): their token version moves on and every
 /// refresh token is revoked.
+#[tracing::instrument(skip_all)]
 pub async fn end_all_sessions(
     conn: &impl ConnectionTrait,
     user: &user::Model,

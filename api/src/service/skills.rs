@@ -17,6 +17,7 @@ pub fn visible_to(organisation_id: i64) -> Condition {
 }
 
 /// Every skill the actor can see, catalogue first, then by name.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn list(state: &AppState, actor: &Actor) -> AppResult<Vec<skill::Model>> {
     Ok(skill::Entity::find()
         .filter(visible_to(actor.organisation_id))
@@ -27,6 +28,7 @@ pub async fn list(state: &AppState, actor: &Actor) -> AppResult<Vec<skill::Model
 }
 
 /// One visible skill, or `NOT_FOUND`.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn get(state: &AppState, actor: &Actor, id: i64) -> AppResult<skill::Model> {
     skill::Entity::find_by_id(id)
         .filter(visible_to(actor.organisation_id))
@@ -37,6 +39,7 @@ pub async fn get(state: &AppState, actor: &Actor, id: i64) -> AppResult<skill::M
 
 /// Checks that every id names a skill visible in the organisation; duplicates
 /// are dropped. An unknown id is `BAD_USER_INPUT` on `field`.
+#[tracing::instrument(skip_all)]
 pub async fn require_visible(
     conn: &impl ConnectionTrait,
     organisation_id: i64,
@@ -71,6 +74,7 @@ pub struct NewSkill {
 }
 
 /// Adds a skill only the actor's organisation sees (ADMIN).
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn add(state: &AppState, actor: &Actor, input: NewSkill) -> AppResult<skill::Model> {
     crate::auth::permissions::require_admin(actor)?;
     let name = crate::domain::text::required(&input.name, "name", 120, false)?;
