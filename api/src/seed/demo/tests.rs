@@ -1,6 +1,7 @@
 use chrono::{Datelike, TimeZone, Timelike, Utc, Weekday};
 
-use super::*;
+use super::clinics::days_ahead;
+use super::people::{PEOPLE, email};
 
 #[test]
 fn emails_are_ascii_first_dot_last() {
