@@ -28,6 +28,8 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Recently read accounts, so authentication need not read them again.
     pub accounts: Arc<crate::auth::cache::AccountCache>,
+    /// Skill catalogues read recently (see [`crate::catalogue`]).
+    pub catalogues: Arc<crate::catalogue::SkillCatalogues>,
     /// The turn to write, on SQLite (see [`crate::db::WriteTxn`]).
     pub writer: Arc<tokio::sync::Mutex<()>>,
 }

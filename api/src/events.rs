@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use crate::auth::cache::AccountCache;
+use crate::catalogue::SkillCatalogues;
 
 /// The PostgreSQL channel events travel on.
 pub const CHANNEL: &str = "voimavara_events";
@@ -58,6 +59,12 @@ pub enum Event {
         #[serde(rename = "u")]
         user: i64,
     },
+    /// The organisation's skill catalogue changed: cached copies are forgotten.
+    #[serde(rename = "c")]
+    Catalogue {
+        #[serde(rename = "o")]
+        org: i64,
+    },
 }
 
 impl Event {
@@ -66,7 +73,8 @@ impl Event {
         match *self {
             Event::Notification { org, .. }
             | Event::Seats { org, .. }
-            | Event::Account { org, .. } => org,
+            | Event::Account { org, .. }
+            | Event::Catalogue { org } => org,
         }
     }
 }
@@ -102,14 +110,17 @@ pub async fn scope<F: std::future::Future>(work: F) -> F::Output {
 struct Hub {
     channels: Mutex<HashMap<i64, broadcast::Sender<Event>>>,
     accounts: Arc<AccountCache>,
+    catalogues: Arc<SkillCatalogues>,
 }
 
 impl Hub {
-    /// Hands an event to this process: forgets cached accounts when one
-    /// changed, then tells the organisation's subscribers.
+    /// Hands an event to this process: forgets cached accounts or
+    /// catalogues when one changed, then tells the organisation's subscribers.
     fn deliver(&self, event: Event) {
-        if matches!(event, Event::Account { .. }) {
-            self.accounts.invalidate();
+        match event {
+            Event::Account { .. } => self.accounts.invalidate(),
+            Event::Catalogue { org } => self.catalogues.invalidate(Some(org)),
+            Event::Notification { .. } | Event::Seats { .. } => {}
         }
         let Ok(channels) = self.channels.lock() else {
             return;
@@ -142,13 +153,19 @@ pub struct Bus {
 
 impl Bus {
     /// A hub for `db`: in-process on SQLite, through NOTIFY on PostgreSQL.
-    /// Account events also clear `accounts`, on every instance.
-    pub fn new(db: &DatabaseConnection, accounts: Arc<AccountCache>) -> Self {
+    /// Account events also clear `accounts`, catalogue events
+    /// `catalogues`, on every instance.
+    pub fn new(
+        db: &DatabaseConnection,
+        accounts: Arc<AccountCache>,
+        catalogues: Arc<SkillCatalogues>,
+    ) -> Self {
         let postgres = (db.get_database_backend() == DbBackend::Postgres).then(|| db.clone());
         Self {
             hub: Arc::new(Hub {
                 channels: Mutex::new(HashMap::new()),
                 accounts,
+                catalogues,
             }),
             postgres,
         }
@@ -208,6 +225,7 @@ impl Bus {
                 };
                 // Anything cached before this connection may be out of date.
                 hub.accounts.invalidate();
+                hub.catalogues.invalidate(None);
                 loop {
                     match listener.try_recv().await {
                         Ok(Some(notification)) => {

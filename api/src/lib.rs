@@ -9,6 +9,7 @@
 //! - [`domain`]: pure types and rules, no database, no HTTP.
 
 pub mod auth;
+pub mod catalogue;
 pub mod cli;
 pub mod clock;
 pub mod config;

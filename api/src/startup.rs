@@ -103,7 +103,8 @@ impl Application {
                 .and_then(chrono::Duration::try_milliseconds)
                 .unwrap_or(chrono::Duration::MAX),
         ));
-        let events = crate::events::Bus::new(&conn, accounts.clone());
+        let catalogues = Arc::new(crate::catalogue::SkillCatalogues::default());
+        let events = crate::events::Bus::new(&conn, accounts.clone(), catalogues.clone());
         events
             .start_listener(settings.database.database_url.clone())
             .await;
@@ -118,6 +119,7 @@ impl Application {
             public_url,
             metrics,
             accounts,
+            catalogues,
             writer: Arc::new(tokio::sync::Mutex::new(())),
         });
         crate::service::maintenance::start(state.clone());

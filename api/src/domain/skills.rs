@@ -52,3 +52,16 @@ pub fn key_from_name(name: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The order skills are listed in: by name in any case, then by id.
+pub fn name_order(a: (&str, i64), b: (&str, i64)) -> std::cmp::Ordering {
+    let lower = |name: &str| {
+        name.chars()
+            .flat_map(char::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    lower(a.0)
+        .cmp(&lower(b.0))
+        .then_with(|| a.0.cmp(b.0))
+        .then_with(|| a.1.cmp(&b.1))
+}

@@ -35,6 +35,7 @@ fn hub() -> Hub {
     Hub {
         channels: Mutex::new(HashMap::new()),
         accounts: Arc::new(AccountCache::new(chrono::Duration::seconds(60))),
+        catalogues: Arc::new(crate::catalogue::SkillCatalogues::default()),
     }
 }
 

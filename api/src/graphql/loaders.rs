@@ -17,6 +17,7 @@ use sea_orm::{
 };
 
 use crate::context::State;
+use crate::domain::skills::name_order;
 use crate::error::{AppError, AppResult};
 use crate::service::seat_counts::{self, Counts};
 use crate::service::seats;
@@ -117,12 +118,12 @@ impl Loader<PoolCounts> for AppLoader {
 pub struct ClinicSkills(pub i64);
 
 impl Loader<ClinicSkills> for AppLoader {
-    type Value = Arc<Vec<skill::Model>>;
+    type Value = Arc<Vec<Arc<skill::Model>>>;
     type Error = AppError;
     async fn load(
         &self,
         keys: &[ClinicSkills],
-    ) -> Result<HashMap<ClinicSkills, Arc<Vec<skill::Model>>>, AppError> {
+    ) -> Result<HashMap<ClinicSkills, Arc<Vec<Arc<skill::Model>>>>, AppError> {
         self.linked_skills::<clinic_skill::Entity, _>(
             clinic_skill::Column::ClinicId,
             clinic_skill::Column::SkillId,
@@ -138,12 +139,12 @@ impl Loader<ClinicSkills> for AppLoader {
 pub struct CourseSkills(pub i64);
 
 impl Loader<CourseSkills> for AppLoader {
-    type Value = Arc<Vec<skill::Model>>;
+    type Value = Arc<Vec<Arc<skill::Model>>>;
     type Error = AppError;
     async fn load(
         &self,
         keys: &[CourseSkills],
-    ) -> Result<HashMap<CourseSkills, Arc<Vec<skill::Model>>>, AppError> {
+    ) -> Result<HashMap<CourseSkills, Arc<Vec<Arc<skill::Model>>>>, AppError> {
         self.linked_skills::<course_skill::Entity, _>(
             course_skill::Column::CourseId,
             course_skill::Column::SkillId,
@@ -164,7 +165,7 @@ impl AppLoader {
         skill_column: L::Column,
         keys: &[K],
         owner_of: impl Fn(&K) -> i64,
-    ) -> Result<HashMap<K, Arc<Vec<skill::Model>>>, AppError>
+    ) -> Result<HashMap<K, Arc<Vec<Arc<skill::Model>>>>, AppError>
     where
         L: EntityTrait,
         K: Copy + Eq + std::hash::Hash,
@@ -177,9 +178,15 @@ impl AppLoader {
             .into_model::<LinkedSkill>()
             .all(&self.state.db)
             .await?;
-        let mut grouped: HashMap<i64, Vec<skill::Model>> = HashMap::new();
+        let mut grouped: HashMap<i64, Vec<Arc<skill::Model>>> = HashMap::new();
         for row in rows {
-            grouped.entry(row.owner_id).or_default().push(row.skill);
+            grouped
+                .entry(row.owner_id)
+                .or_default()
+                .push(Arc::new(row.skill));
+        }
+        for skills in grouped.values_mut() {
+            skills.sort_by(|a, b| name_order((&a.name, a.id), (&b.name, b.id)));
         }
         Ok(keys
             .iter()
@@ -418,7 +425,7 @@ impl Loader<UserSkills> for AppLoader {
 pub struct UserGoals(pub i64);
 
 impl Loader<UserGoals> for AppLoader {
-    type Value = Arc<Vec<skill::Model>>;
+    type Value = Arc<Vec<Arc<skill::Model>>>;
     type Error = AppError;
     async fn load(&self, keys: &[UserGoals]) -> Result<HashMap<UserGoals, Self::Value>, AppError> {
         self.linked_skills::<learning_goal::Entity, _>(
@@ -455,7 +462,7 @@ impl Loader<ProfileOf> for AppLoader {
 pub struct RequestSkills(pub i64);
 
 impl Loader<RequestSkills> for AppLoader {
-    type Value = Arc<Vec<skill::Model>>;
+    type Value = Arc<Vec<Arc<skill::Model>>>;
     type Error = AppError;
     async fn load(
         &self,

@@ -73,6 +73,31 @@ pub fn page_request(
     Ok(request)
 }
 
+/// What a connection's selection asks of its items (through `edges { node }`
+/// or `nodes`, fragments included), for a page that reads it with the rows.
+pub struct ItemSelection<'a> {
+    edges: async_graphql::Lookahead<'a>,
+    nodes: async_graphql::Lookahead<'a>,
+}
+
+impl<'a> ItemSelection<'a> {
+    /// The selection of the connection `ctx` resolves.
+    pub fn of(ctx: &'a Context<'a>) -> Self {
+        let connection = ctx.look_ahead();
+        Self {
+            edges: connection.field("edges").field("node"),
+            nodes: connection.field("nodes"),
+        }
+    }
+
+    /// Whether any of `fields` of an item is selected.
+    pub fn any(&self, fields: &[&str]) -> bool {
+        fields
+            .iter()
+            .any(|field| self.edges.field(field).exists() || self.nodes.field(field).exists())
+    }
+}
+
 /// Turns a page of rows into a connection of GraphQL objects.
 pub fn connection<M, T: OutputType>(
     paged: Paged<M>,

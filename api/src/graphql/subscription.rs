@@ -118,14 +118,14 @@ impl SubscriptionRoot {
         let pool = clinic.seat_pool_id;
         Ok(follow(
             events,
-            Some(Clinic(clinic)),
+            Some(Clinic::new(clinic)),
             move |event| match *event {
                 Event::Seats { pool: changed, .. } if changed == pool => Some(clinic_id),
                 _ => None,
             },
             move |id| {
                 let (state, me) = (state.clone(), me.clone());
-                async move { Ok(Some(Clinic(clinics::get(&state, &me, id).await?))) }
+                async move { Ok(Some(Clinic::new(clinics::get(&state, &me, id).await?))) }
             },
         ))
     }

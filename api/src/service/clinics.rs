@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use entity::{ClinicStatus, clinic, clinic_series, clinic_skill, user};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::{seats, skills};
@@ -13,7 +13,6 @@ use crate::auth::{Actor, permissions};
 use crate::context::AppState;
 use crate::db;
 use crate::domain::clinics as rules;
-use crate::domain::paging::{PageRequest, Paged, Position};
 use crate::domain::recurrence::{self, Weekly};
 use crate::domain::text;
 use crate::error::{AppError, AppResult};
@@ -32,17 +31,6 @@ pub struct Schedule {
     pub online_url: Option<String>,
     pub skill_ids: Vec<i64>,
     pub recurrence: Option<Weekly>,
-}
-
-/// Which clinics to list.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// Only clinics starting at or after this instant.
-    pub from: Option<DateTime<Utc>>,
-    /// Only clinics starting before this instant.
-    pub to: Option<DateTime<Utc>>,
-    pub skill_id: Option<i64>,
-    pub status: Option<ClinicStatus>,
 }
 
 pub(super) struct Details {
@@ -211,83 +199,6 @@ pub async fn by_pool(
         .filter(clinic::Column::SeatPoolId.eq(pool_id))
         .one(conn)
         .await?)
-}
-
-/// Clinics of the actor's organisation, by start time.
-#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
-pub async fn list(
-    state: &AppState,
-    actor: &Actor,
-    filter: Filter,
-    page: &PageRequest,
-) -> AppResult<Paged<clinic::Model>> {
-    let mut select =
-        clinic::Entity::find().filter(clinic::Column::OrganisationId.eq(actor.organisation_id));
-    if let Some(from) = filter.from {
-        select = select.filter(clinic::Column::StartsAt.gte(from));
-    }
-    if let Some(to) = filter.to {
-        select = select.filter(clinic::Column::StartsAt.lt(to));
-    }
-    if let Some(status) = filter.status {
-        select = select.filter(clinic::Column::Status.eq(status));
-    }
-    if let Some(skill_id) = filter.skill_id {
-        select = select.filter(
-            clinic::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(clinic_skill::Column::ClinicId)
-                    .from(clinic_skill::Entity)
-                    .and_where(clinic_skill::Column::SkillId.eq(skill_id))
-                    .to_owned(),
-            ),
-        );
-    }
-    let total_count = super::paging::total(&state.db, &select, page).await?;
-    let key_of = |position: Position| {
-        let at =
-            DateTime::<Utc>::from_timestamp_micros(position.key.unwrap_or(0)).unwrap_or_default();
-        (at, position.id)
-    };
-    if let Some(after) = page.after {
-        let (at, id) = key_of(after);
-        select = select.filter(
-            Condition::any().add(clinic::Column::StartsAt.gt(at)).add(
-                Condition::all()
-                    .add(clinic::Column::StartsAt.eq(at))
-                    .add(clinic::Column::Id.gt(id)),
-            ),
-        );
-    }
-    if let Some(before) = page.before {
-        let (at, id) = key_of(before);
-        select = select.filter(
-            Condition::any().add(clinic::Column::StartsAt.lt(at)).add(
-                Condition::all()
-                    .add(clinic::Column::StartsAt.eq(at))
-                    .add(clinic::Column::Id.lt(id)),
-            ),
-        );
-    }
-    select = if page.from_end {
-        select
-            .order_by_desc(clinic::Column::StartsAt)
-            .order_by_desc(clinic::Column::Id)
-    } else {
-        select
-            .order_by_asc(clinic::Column::StartsAt)
-            .order_by_asc(clinic::Column::Id)
-    };
-    let fetched = select.limit(page.limit + 1).all(&state.db).await?;
-    Ok(Paged::from_fetched(fetched, page, total_count))
-}
-
-/// The list position of a clinic: its start time, then its id.
-pub fn position(clinic: &clinic::Model) -> Position {
-    Position {
-        key: Some(clinic.starts_at.timestamp_micros()),
-        id: clinic.id,
-    }
 }
 
 pub(super) async fn set_skills(

@@ -23,6 +23,7 @@ pub mod pairing_flow;
 pub mod pairing_notes;
 pub mod pairings;
 pub mod rate_limits;
+pub mod reads;
 pub mod registrations;
 pub mod requests;
 pub mod seat_counts;

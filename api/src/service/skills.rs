@@ -3,7 +3,10 @@
 use entity::skill;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use std::sync::Arc;
+
 use crate::auth::Actor;
+use crate::catalogue::Catalogue;
 use crate::context::AppState;
 use crate::db;
 use crate::domain::skills;
@@ -124,6 +127,62 @@ pub async fn add(state: &AppState, actor: &Actor, input: NewSkill) -> AppResult<
         AppError::Conflict(_) => AppError::field("key", "a skill with this key exists"),
         other => other,
     })?;
+    crate::events::emit(crate::events::Event::Catalogue {
+        org: actor.organisation_id,
+    });
     db::commit(txn, state).await?;
     Ok(created)
+}
+
+/// The organisation's catalogue (shared skills and its own), from memory
+/// or read and kept (see [`crate::catalogue`]).
+#[tracing::instrument(skip_all)]
+pub async fn catalogue(state: &AppState, organisation_id: i64) -> AppResult<Arc<Catalogue>> {
+    match state.catalogues.get(organisation_id) {
+        Some(catalogue) => Ok(catalogue),
+        None => reload(state, organisation_id).await,
+    }
+}
+
+/// The skills of each list of ids, each by name (see
+/// [`skills::name_order`]), from the catalogue; an id the kept catalogue
+/// lacks (a skill added on another instance a moment ago) reads the
+/// catalogue again.
+#[tracing::instrument(skip_all)]
+pub async fn by_ids(
+    state: &AppState,
+    organisation_id: i64,
+    lists: Vec<Vec<i64>>,
+) -> AppResult<Vec<Vec<Arc<skill::Model>>>> {
+    let mut catalogue = catalogue(state, organisation_id).await?;
+    if lists.iter().flatten().any(|id| !catalogue.contains_key(id)) {
+        catalogue = reload(state, organisation_id).await?;
+    }
+    Ok(lists
+        .into_iter()
+        .map(|ids| {
+            let mut found: Vec<Arc<skill::Model>> = ids
+                .iter()
+                .filter_map(|id| catalogue.get(id).cloned())
+                .collect();
+            found.sort_by(|a, b| skills::name_order((&a.name, a.id), (&b.name, b.id)));
+            found
+        })
+        .collect())
+}
+
+async fn reload(state: &AppState, organisation_id: i64) -> AppResult<Arc<Catalogue>> {
+    let generation = state.catalogues.generation();
+    let read: Catalogue = skill::Entity::find()
+        .filter(visible_to(organisation_id))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|skill| (skill.id, Arc::new(skill)))
+        .collect();
+    let read = Arc::new(read);
+    state
+        .catalogues
+        .store(organisation_id, read.clone(), generation);
+    Ok(read)
 }

@@ -104,7 +104,7 @@ impl ClinicMutation {
             recurrence: weekly(input.recurrence)?,
         };
         let created = clinics::schedule(state(ctx)?, &actor, schedule).await?;
-        Ok(created.into_iter().map(Clinic).collect())
+        Ok(created.into_iter().map(Clinic::new).collect())
     }
 
     /// Changes a clinic (ADMIN). Moving it notifies every registrant.
@@ -137,7 +137,7 @@ impl ClinicMutation {
             online_url: input.online_url,
             skill_ids,
         };
-        Ok(Clinic(
+        Ok(Clinic::new(
             clinic_changes::update(state(ctx)?, &actor, clinic_id, update).await?,
         ))
     }
@@ -151,7 +151,7 @@ impl ClinicMutation {
     ) -> async_graphql::Result<Clinic> {
         let actor = actor(ctx).await?;
         let clinic_id = ids::decode(&id, Kind::Clinic, "id")?;
-        Ok(Clinic(
+        Ok(Clinic::new(
             clinic_changes::cancel(state(ctx)?, &actor, clinic_id, reason).await?,
         ))
     }
@@ -166,7 +166,7 @@ impl ClinicMutation {
         let actor = actor(ctx).await?;
         let clinic_id = ids::decode(&clinic_id, Kind::Clinic, "clinicId")?;
         let seat = registrations::register(state(ctx)?, &actor, clinic_id).await?;
-        Ok(ClinicRegistration(seat))
+        Ok(ClinicRegistration::new(seat))
     }
 
     /// Cancels a registration (its holder or an admin); a freed seat goes to
@@ -179,7 +179,7 @@ impl ClinicMutation {
         let actor = actor(ctx).await?;
         let id = ids::decode(&registration_id, Kind::ClinicRegistration, "registrationId")?;
         let seat = registrations::cancel(state(ctx)?, &actor, id).await?;
-        Ok(ClinicRegistration(seat))
+        Ok(ClinicRegistration::new(seat))
     }
 
     /// Records attendance (admin or the facilitator, once the clinic has started).
@@ -192,7 +192,7 @@ impl ClinicMutation {
         let actor = actor(ctx).await?;
         let id = ids::decode(&registration_id, Kind::ClinicRegistration, "registrationId")?;
         let seat = registrations::mark_attendance(state(ctx)?, &actor, id, attended).await?;
-        Ok(ClinicRegistration(seat))
+        Ok(ClinicRegistration::new(seat))
     }
 
     /// Gives the caller a new calendar address; the old one stops working.

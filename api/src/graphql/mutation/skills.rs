@@ -49,7 +49,7 @@ impl SkillMutation {
             },
         )
         .await?;
-        Ok(Skill(created))
+        Ok(Skill::from(created))
     }
 
     /// Sets the caller's level in a skill; returns the caller.

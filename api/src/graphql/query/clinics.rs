@@ -4,10 +4,11 @@ use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::pagination::{Page, connection, page_request};
+use crate::graphql::pagination::{ItemSelection, Page, connection, page_request};
 use crate::graphql::scalars::Timestamp;
 use crate::graphql::types::{Clinic, ClinicStatus, Skill, SkillMap};
-use crate::service::{clinics, expertise, skills};
+use crate::service::reads::clinics as board;
+use crate::service::{expertise, skills};
 
 /// Which clinics to list; every field narrows the list.
 #[derive(InputObject, Default)]
@@ -32,7 +33,7 @@ impl ClinicsQuery {
         Ok(skills::list(state(ctx)?, &actor)
             .await?
             .into_iter()
-            .map(Skill)
+            .map(Skill::from)
             .collect())
     }
 
@@ -58,18 +59,24 @@ impl ClinicsQuery {
             .skill_id
             .map(|id| ids::decode(&id, Kind::Skill, "skillId"))
             .transpose()?;
-        let paged = clinics::list(
-            state(ctx)?,
-            &actor,
-            clinics::Filter {
-                from: filter.from.map(|t| t.0),
-                to: filter.to.map(|t| t.0),
-                skill_id,
-                status: filter.status.map(Into::into),
-            },
-            &page,
-        )
-        .await?;
-        Ok(connection(paged, clinics::position, Clinic))
+        let selected = ItemSelection::of(ctx);
+        let wants = board::Wants {
+            counts: selected.any(&["capacity", "seatsTaken", "seatsLeft", "waitlistLength"]),
+            facilitator: selected.any(&["facilitator"]),
+            skills: selected.any(&["skills"]),
+            mine: selected.any(&["myRegistration"]),
+        };
+        let filter = board::Filter {
+            from: filter.from.map(|t| t.0),
+            to: filter.to.map(|t| t.0),
+            skill_id,
+            status: filter.status.map(Into::into),
+        };
+        let paged = board::page(state(ctx)?, &actor, &filter, &page, wants).await?;
+        Ok(connection(
+            paged,
+            |row| board::position(&row.clinic),
+            Clinic::of_page,
+        ))
     }
 }

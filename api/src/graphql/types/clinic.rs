@@ -6,7 +6,7 @@ use entity::{clinic, seat};
 use super::{Skill, User};
 use crate::domain::paging::Position;
 use crate::domain::seats;
-use crate::error::Required;
+use crate::error::{AppResult, Required};
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{
@@ -14,7 +14,9 @@ use crate::graphql::loaders::{
 };
 use crate::graphql::pagination::{Page, connection, page_request};
 use crate::graphql::scalars::Timestamp;
+use crate::service::reads::{self, clinics::Extras};
 use crate::service::registrations;
+use crate::service::seat_counts::Counts;
 
 /// Whether a clinic takes place.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -40,95 +42,130 @@ pub enum RegistrationStatus {
 }
 
 /// A short, capacity-limited session, often one of a weekly series.
-pub struct Clinic(pub clinic::Model);
+pub struct Clinic {
+    pub model: clinic::Model,
+    /// What a page read of it already; the rest is batch-loaded.
+    extras: Box<Extras>,
+}
+
+impl Clinic {
+    /// A clinic with nothing read beyond its row.
+    pub fn new(model: clinic::Model) -> Self {
+        Self {
+            model,
+            extras: Box::default(),
+        }
+    }
+
+    /// A clinic of a page, with what the page read of it.
+    pub fn of_page(row: reads::clinics::Row) -> Self {
+        Self {
+            model: row.clinic,
+            extras: Box::new(row.extras),
+        }
+    }
+
+    async fn counts(&self, ctx: &Context<'_>) -> AppResult<Counts> {
+        match self.extras.counts {
+            Some(counts) => Ok(counts),
+            None => pool_counts(ctx, self.model.seat_pool_id).await,
+        }
+    }
+}
 
 /// A short, capacity-limited session, often one of a weekly series.
 #[Object]
 impl Clinic {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
-        ids::encode(Kind::Clinic, self.0.id)
+        ids::encode(Kind::Clinic, self.model.id)
     }
 
     async fn title(&self) -> &str {
-        &self.0.title
+        &self.model.title
     }
 
     async fn description(&self) -> &str {
-        &self.0.description
+        &self.model.description
     }
 
     /// Start, in UTC.
     async fn starts_at(&self) -> Timestamp {
-        self.0.starts_at.into()
+        self.model.starts_at.into()
     }
 
     /// End, in UTC.
     async fn ends_at(&self) -> Timestamp {
-        self.0.ends_at.into()
+        self.model.ends_at.into()
     }
 
     /// IANA time zone the clinic is planned in (for display and recurrence).
     async fn timezone(&self) -> &str {
-        &self.0.timezone
+        &self.model.timezone
     }
 
     /// Where it takes place, if somewhere physical.
     async fn location(&self) -> Option<&str> {
-        self.0.location.as_deref()
+        self.model.location.as_deref()
     }
 
     /// Link for joining online.
     async fn online_url(&self) -> Option<&str> {
-        self.0.online_url.as_deref()
+        self.model.online_url.as_deref()
     }
 
     async fn status(&self) -> ClinicStatus {
-        self.0.status.into()
+        self.model.status.into()
     }
 
     /// Why it was cancelled.
     async fn cancel_reason(&self) -> Option<&str> {
-        self.0.cancel_reason.as_deref()
+        self.model.cancel_reason.as_deref()
     }
 
     /// Seats in all.
     async fn capacity(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
-        let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
+        let counts = self.counts(ctx).await?;
         Ok(counts.capacity.unwrap_or(0))
     }
 
     /// Confirmed registrations.
     async fn seats_taken(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
+        let counts = self.counts(ctx).await?;
         Ok(counts.confirmed)
     }
 
     /// Seats still free (never negative, also after the capacity was lowered).
     async fn seats_left(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
+        let counts = self.counts(ctx).await?;
         Ok(seats::seats_left(Some(counts.capacity.unwrap_or(0)), counts.confirmed).unwrap_or(0))
     }
 
     /// People waiting for a seat.
     async fn waitlist_length(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let counts = pool_counts(ctx, self.0.seat_pool_id).await?;
+        let counts = self.counts(ctx).await?;
         Ok(counts.waitlisted)
     }
 
     /// Who runs it.
     async fn facilitator(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        let user = loader(ctx)?
-            .load_one(UserById(self.0.facilitator_id))
-            .await?
-            .required("facilitator")?;
+        let user = match &self.extras.facilitator {
+            Some(user) => user.clone(),
+            None => loader(ctx)?
+                .load_one(UserById(self.model.facilitator_id))
+                .await?
+                .required("facilitator")?,
+        };
         Ok(User::new(user))
     }
 
     /// What it is about.
     async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Skill>> {
+        if let Some(skills) = &self.extras.skills {
+            return Ok(skills.iter().cloned().map(Skill).collect());
+        }
         let skills = loader(ctx)?
-            .load_one(ClinicSkills(self.0.id))
+            .load_one(ClinicSkills(self.model.id))
             .await?
             .unwrap_or_default();
         Ok(skills.iter().cloned().map(Skill).collect())
@@ -139,14 +176,20 @@ impl Clinic {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<ClinicRegistration>> {
+        if let Some(mine) = &self.extras.mine {
+            return Ok(mine.clone().map(|mine| ClinicRegistration {
+                seat: mine.seat,
+                waitlist_position: Some(mine.waitlist_position),
+            }));
+        }
         let me = actor(ctx).await?;
         let seat = loader(ctx)?
             .load_one(LiveSeat {
-                pool_id: self.0.seat_pool_id,
+                pool_id: self.model.seat_pool_id,
                 user_id: me.user_id,
             })
             .await?;
-        Ok(seat.map(ClinicRegistration))
+        Ok(seat.map(ClinicRegistration::new))
     }
 
     /// Every registration, in arrival order (admins and the facilitator only).
@@ -159,57 +202,74 @@ impl Clinic {
     ) -> async_graphql::Result<Page<ClinicRegistration>> {
         let me = actor(ctx).await?;
         let page = page_request(ctx, first, after, None, None)?;
-        let paged = registrations::list(state(ctx)?, &me, &self.0, &page).await?;
+        let paged = registrations::list(state(ctx)?, &me, &self.model, &page).await?;
         Ok(connection(
             paged,
             |s| Position::id(s.id),
-            ClinicRegistration,
+            ClinicRegistration::new,
         ))
     }
 }
 
 /// A member's place in a clinic: a seat, or a place on its waitlist.
-pub struct ClinicRegistration(pub seat::Model);
+pub struct ClinicRegistration {
+    pub seat: seat::Model,
+    /// Read with the seat by a page (`None`: batch-loaded when asked).
+    waitlist_position: Option<Option<i64>>,
+}
+
+impl ClinicRegistration {
+    /// A registration with nothing read beyond its row.
+    pub fn new(seat: seat::Model) -> Self {
+        Self {
+            seat,
+            waitlist_position: None,
+        }
+    }
+}
 
 /// A member's place in a clinic: a seat, or a place on its waitlist.
 #[Object]
 impl ClinicRegistration {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
-        ids::encode(Kind::ClinicRegistration, self.0.id)
+        ids::encode(Kind::ClinicRegistration, self.seat.id)
     }
 
     async fn status(&self) -> RegistrationStatus {
-        self.0.status.into()
+        self.seat.status.into()
     }
 
     /// 1 for the first in line; null unless waitlisted.
     async fn waitlist_position(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
-        Ok(waitlist_position(ctx, &self.0).await?)
+        match self.waitlist_position {
+            Some(position) => Ok(position),
+            None => Ok(waitlist_position(ctx, &self.seat).await?),
+        }
     }
 
     /// Whether the holder came (null until marked).
     async fn attended(&self) -> Option<bool> {
-        self.0.attended
+        self.seat.attended
     }
 
     /// When the registration was made.
     async fn created_at(&self) -> Timestamp {
-        self.0.created_at.into()
+        self.seat.created_at.into()
     }
 
     async fn clinic(&self, ctx: &Context<'_>) -> async_graphql::Result<Clinic> {
         let clinic = loader(ctx)?
-            .load_one(ClinicByPool(self.0.pool_id))
+            .load_one(ClinicByPool(self.seat.pool_id))
             .await?
             .required("clinic")?;
-        Ok(Clinic(clinic))
+        Ok(Clinic::new(clinic))
     }
 
     /// Who holds it.
     async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         let user = loader(ctx)?
-            .load_one(UserById(self.0.user_id))
+            .load_one(UserById(self.seat.user_id))
             .await?
             .required("registrant")?;
         Ok(User::new(user))

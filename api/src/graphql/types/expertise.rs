@@ -19,7 +19,7 @@ pub struct UserSkill {
 #[Object]
 impl UserSkill {
     async fn skill(&self) -> Skill {
-        Skill(self.skill.clone())
+        Skill::from(self.skill.clone())
     }
 
     /// 1 (beginner) to 5 (could teach it); 4 and up counts as knowing it well.
@@ -67,7 +67,7 @@ impl SkillMapRow {
             .load_one(SkillById(self.0.skill_id))
             .await?
             .required("skill")?;
-        Ok(Skill(skill))
+        Ok(Skill::from(skill))
     }
 
     /// Active members at level 4 or 5.
@@ -134,7 +134,7 @@ pub struct HiddenSkill {
 #[Object]
 impl HiddenSkill {
     async fn skill(&self) -> Skill {
-        Skill(self.skill.clone())
+        Skill::from(self.skill.clone())
     }
 
     /// Their self-assessed level (4 or 5).

@@ -133,7 +133,7 @@ impl SuggestionReason {
             .load_one(SkillById(self.0.skill_id))
             .await?
             .required("skill")?;
-        Ok(Skill(skill))
+        Ok(Skill::from(skill))
     }
 
     async fn mentor_level(&self) -> i32 {

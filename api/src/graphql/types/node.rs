@@ -41,9 +41,11 @@ impl From<Found> for Node {
             Found::User(u) => Node::User(User::new(u)),
             Found::Organisation(o) => Node::Organisation(Organisation(o)),
             Found::Invitation(model) => Node::Invitation(Invitation { model, token: None }),
-            Found::Skill(s) => Node::Skill(Skill(s)),
-            Found::Clinic(c) => Node::Clinic(Clinic(c)),
-            Found::ClinicRegistration(seat) => Node::ClinicRegistration(ClinicRegistration(seat)),
+            Found::Skill(s) => Node::Skill(Skill::from(s)),
+            Found::Clinic(c) => Node::Clinic(Clinic::new(c)),
+            Found::ClinicRegistration(seat) => {
+                Node::ClinicRegistration(ClinicRegistration::new(seat))
+            }
             Found::Course(c) => Node::Course(Course(c)),
             Found::Lesson(l) => Node::Lesson(Lesson(l)),
             Found::Enrolment(seat) => Node::Enrolment(Enrolment(seat)),
@@ -121,7 +123,7 @@ impl Notification {
                 .load_one(ClinicById(id))
                 .await?
                 .filter(|c| same_organisation(c.organisation_id))
-                .map(|c| Node::Clinic(Clinic(c))),
+                .map(|c| Node::Clinic(Clinic::new(c))),
             Kind::User => loader
                 .load_one(UserById(id))
                 .await?
@@ -137,7 +139,7 @@ impl Notification {
                     .load_one(ClinicByPool(seat.pool_id))
                     .await?
                     .filter(|clinic| registrations::visible_to(&me, &seat, clinic))
-                    .map(|_| Node::ClinicRegistration(ClinicRegistration(seat))),
+                    .map(|_| Node::ClinicRegistration(ClinicRegistration::new(seat))),
                 None => None,
             },
             Kind::Enrolment => match loader.load_one(SeatById(id)).await? {

@@ -1,5 +1,7 @@
 //! `Skill` and `SkillKind`.
 
+use std::sync::Arc;
+
 use async_graphql::{Enum, ID, Object};
 use entity::skill;
 
@@ -16,7 +18,13 @@ pub enum SkillKind {
 }
 
 /// A skill of the expertise map: from the shared catalogue or the organisation's own.
-pub struct Skill(pub skill::Model);
+pub struct Skill(pub Arc<skill::Model>);
+
+impl From<skill::Model> for Skill {
+    fn from(model: skill::Model) -> Self {
+        Self(Arc::new(model))
+    }
+}
 
 /// A skill of the expertise map: from the shared catalogue or the organisation's own.
 #[Object]

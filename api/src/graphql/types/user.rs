@@ -134,7 +134,7 @@ impl User {
         Ok(connection(
             paged,
             |s| Position::id(s.id),
-            ClinicRegistration,
+            ClinicRegistration::new,
         ))
     }
 

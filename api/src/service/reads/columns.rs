@@ -1,0 +1,155 @@
+//! Rows read by position: each model's columns listed once, in the order
+//! its decoder takes them, so a page's joined statement decodes without
+//! looking any column up by name. A field added to a model and not here
+//! fails to compile.
+
+use sea_orm::sea_query::{Expr, IntoIden, SelectStatement};
+use sea_orm::{DbErr, QueryResult, TryGetable};
+
+/// Takes the value at `at` and moves on.
+pub fn take<T: TryGetable>(row: &QueryResult, at: &mut usize) -> Result<T, DbErr> {
+    let value = row.try_get_by_index(*at)?;
+    *at += 1;
+    Ok(value)
+}
+
+/// Selects `columns` of `table` (in order) into `query`.
+pub fn select<T, C>(query: &mut SelectStatement, table: T, columns: &[C])
+where
+    T: IntoIden + Clone,
+    C: IntoIden + Copy,
+{
+    for column in columns {
+        query.expr(Expr::col((table.clone(), *column)));
+    }
+}
+
+macro_rules! model_columns {
+    ($(#[$doc:meta])* $name:ident: $entity:ident { $($field:ident: $column:ident),* $(,)? }) => {
+        $(#[$doc])*
+        pub mod $name {
+            use entity::$entity::{Column, Model};
+            use sea_orm::{DbErr, QueryResult};
+
+            /// The columns [`decode`] reads, in its order.
+            pub const COLUMNS: &[Column] = &[$(Column::$column),*];
+
+            /// The model whose columns start at `at`; `at` moves past them.
+            pub fn decode(row: &QueryResult, at: &mut usize) -> Result<Model, DbErr> {
+                Ok(Model { $($field: super::take(row, at)?),* })
+            }
+
+            /// The model whose columns start at `at`, or none when its id is
+            /// null (an outer join that found nothing); `at` moves past them.
+            #[allow(dead_code)]
+            pub fn decode_optional(row: &QueryResult, at: &mut usize) -> Result<Option<Model>, DbErr> {
+                let present = row.try_get_by_index::<Option<i64>>(*at)?.is_some();
+                if present {
+                    decode(row, at).map(Some)
+                } else {
+                    *at += COLUMNS.len();
+                    Ok(None)
+                }
+            }
+        }
+    };
+}
+
+model_columns!(
+    /// A clinic's columns.
+    clinic: clinic {
+        id: Id,
+        organisation_id: OrganisationId,
+        series_id: SeriesId,
+        seat_pool_id: SeatPoolId,
+        facilitator_id: FacilitatorId,
+        title: Title,
+        description: Description,
+        starts_at: StartsAt,
+        ends_at: EndsAt,
+        timezone: Timezone,
+        location: Location,
+        online_url: OnlineUrl,
+        status: Status,
+        cancel_reason: CancelReason,
+        cancelled_at: CancelledAt,
+        created_at: CreatedAt,
+        updated_at: UpdatedAt,
+    }
+);
+
+model_columns!(
+    /// A user's columns.
+    user: user {
+        id: Id,
+        organisation_id: OrganisationId,
+        email: Email,
+        password_hash: PasswordHash,
+        display_name: DisplayName,
+        role: Role,
+        active: Active,
+        token_version: TokenVersion,
+        calendar_token: CalendarToken,
+        created_at: CreatedAt,
+        updated_at: UpdatedAt,
+    }
+);
+
+model_columns!(
+    /// A seat's columns.
+    seat: seat {
+        id: Id,
+        pool_id: PoolId,
+        user_id: UserId,
+        status: Status,
+        attended: Attended,
+        created_at: CreatedAt,
+        updated_at: UpdatedAt,
+        confirmed_at: ConfirmedAt,
+        cancelled_at: CancelledAt,
+        completed_at: CompletedAt,
+    }
+);
+
+model_columns!(
+    /// A skill's columns.
+    skill: skill {
+        id: Id,
+        organisation_id: OrganisationId,
+        key: Key,
+        name: Name,
+        kind: Kind,
+        description: Description,
+        created_at: CreatedAt,
+    }
+);
+
+model_columns!(
+    /// A course's columns.
+    course: course {
+        id: Id,
+        organisation_id: OrganisationId,
+        seat_pool_id: SeatPoolId,
+        title: Title,
+        summary: Summary,
+        status: Status,
+        created_by: CreatedBy,
+        created_at: CreatedAt,
+        updated_at: UpdatedAt,
+        published_at: PublishedAt,
+        archived_at: ArchivedAt,
+    }
+);
+
+model_columns!(
+    /// A mentor profile's columns.
+    mentor_profile: mentor_profile {
+        user_id: UserId,
+        bio: Bio,
+        max_mentees: MaxMentees,
+        accepting_mentees: AcceptingMentees,
+        active_mentees: ActiveMentees,
+        created_at: CreatedAt,
+        updated_at: UpdatedAt,
+    }
+);
