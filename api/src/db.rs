@@ -51,8 +51,71 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         });
     } else {
         options.max_connections(max_connections.max(1));
+        if plain_on_loopback(url) {
+            options.map_sqlx_postgres_opts(|opts| {
+                opts.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable)
+            });
+        }
     }
     Database::connect(options).await
+}
+
+/// Whether a PostgreSQL URL names this machine (a loopback address, or a
+/// Unix socket) and says nothing of TLS: then the connection is not
+/// encrypted, as there is no network to protect it from and encryption
+/// costs both ends CPU on every statement. A URL that gives `sslmode` gets
+/// what it asks for; any other host gets the driver's default (`prefer`).
+fn plain_on_loopback(url: &str) -> bool {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return false;
+    };
+    if parsed.query_pairs().any(|(key, _)| key == "sslmode") {
+        return false;
+    }
+    let socket = parsed
+        .query_pairs()
+        .any(|(key, value)| key == "host" && value.starts_with('/'));
+    socket
+        || match parsed.host() {
+            // Hosts of `postgres:` URLs come as names, addresses included.
+            Some(url::Host::Domain(name)) => {
+                name == "localhost"
+                    || name
+                        .trim_matches(['[', ']'])
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| ip.is_loopback())
+            }
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => true,
+        }
+}
+
+#[cfg(test)]
+mod loopback_tests {
+    use super::plain_on_loopback;
+
+    #[test]
+    fn only_loopback_urls_without_sslmode_go_unencrypted() {
+        for url in [
+            "postgres://postgres@127.0.0.1:5432/db",
+            "postgres://u:p@localhost/db",
+            "postgres://u@[::1]:5432/db",
+            "postgres://u@127.0.0.2/db",
+            "postgres:///db?host=/var/run/postgresql",
+        ] {
+            assert!(plain_on_loopback(url), "{url}");
+        }
+        for url in [
+            "postgres://u@db.example.com/db",
+            "postgres://u@10.0.0.5/db",
+            "postgres://u@127.0.0.1/db?sslmode=require",
+            "postgres://u@localhost/db?sslmode=prefer",
+            "not a url",
+        ] {
+            assert!(!plain_on_loopback(url), "{url}");
+        }
+    }
 }
 
 /// A write transaction. On SQLite it also holds this server's turn to

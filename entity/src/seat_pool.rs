@@ -11,6 +11,8 @@ pub struct Model {
     /// None = unlimited.
     pub capacity: Option<i32>,
     pub confirmed_count: i32,
+    /// Waitlisted claims, kept by the seat engine like `confirmed_count`.
+    pub waitlisted_count: i32,
     pub created_at: DateTimeUtc,
 }
 

@@ -12,6 +12,7 @@ mod m20261128_000003_courses_and_clinics;
 mod m20261128_000004_mentoring_and_notifications;
 mod m20261206_000005_security;
 mod m20261206_000006_rules_in_the_database;
+mod m20261206_000007_read_path;
 
 /// The ordered list of every migration.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_mentoring_and_notifications::Migration),
             Box::new(m20261206_000005_security::Migration),
             Box::new(m20261206_000006_rules_in_the_database::Migration),
+            Box::new(m20261206_000007_read_path::Migration),
         ]
     }
 }

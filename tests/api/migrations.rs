@@ -1,7 +1,7 @@
 //! Every migration goes up, down and up again.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 
 use crate::helpers::TestDb;
 
@@ -157,4 +157,60 @@ async fn the_database_itself_keeps_the_seat_and_pairing_rules() {
         results[1].is_err(),
         "a second ACTIVE pairing for one request was stored"
     );
+}
+
+#[tokio::test]
+async fn the_waitlist_count_is_filled_in_from_the_seats_already_there() {
+    let db = TestDb::empty().await;
+    let conn = voimavara_api::db::connect(&db.url, 1).await.unwrap();
+    let steps = Migrator::migrations().len() as u32;
+    // Everything before the read path's migration, then seats written the
+    // way the engine wrote them then.
+    Migrator::up(&conn, Some(steps - 1)).await.unwrap();
+    let run = |sql: String| {
+        let conn = &conn;
+        async move {
+            conn.execute_raw(Statement::from_string(conn.get_database_backend(), sql))
+                .await
+                .unwrap();
+        }
+    };
+    let now = "'2026-12-01 10:00:00'";
+    run(format!(
+        "INSERT INTO organisations (id, name, created_at, updated_at) VALUES (1, 'O', {now}, {now})"
+    ))
+    .await;
+    for user in 1..=4 {
+        run(format!(
+            "INSERT INTO users (id, organisation_id, email, password_hash, display_name, role, active, \
+             token_version, calendar_token, created_at, updated_at) VALUES ({user}, 1, 'u{user}@o.fi', 'x', 'U', \
+             'MEMBER', true, 0, 't{user}', {now}, {now})"
+        ))
+        .await;
+    }
+    for pool in [1, 2] {
+        run(format!("INSERT INTO seat_pools (id, organisation_id, capacity, confirmed_count, created_at) VALUES ({pool}, 1, 1, 1, {now})")).await;
+    }
+    for (id, pool, user, status) in [
+        (1, 1, 1, "CONFIRMED"),
+        (2, 1, 2, "WAITLISTED"),
+        (3, 1, 3, "WAITLISTED"),
+        (4, 1, 4, "CANCELLED"),
+        (5, 2, 1, "CONFIRMED"),
+    ] {
+        run(format!(
+            "INSERT INTO seats (id, pool_id, user_id, status, created_at, updated_at) \
+             VALUES ({id}, {pool}, {user}, '{status}', {now}, {now})"
+        ))
+        .await;
+    }
+
+    Migrator::up(&conn, None).await.unwrap();
+    let pools = entity::seat_pool::Entity::find().all(&conn).await.unwrap();
+    let waiting: Vec<(i64, i32)> = pools.iter().map(|p| (p.id, p.waitlisted_count)).collect();
+    assert_eq!(waiting, vec![(1, 2), (2, 0)]);
+
+    Migrator::down(&conn, Some(1)).await.unwrap();
+    Migrator::up(&conn, None).await.unwrap();
+    conn.close().await.unwrap();
 }

@@ -305,6 +305,7 @@ async fn thousands_of_interleaved_operations_lose_nothing() {
     let pools = rows(
         &app,
         "SELECT p.id, CAST(p.capacity AS BIGINT), CAST(p.confirmed_count AS BIGINT), \
+           CAST(p.waitlisted_count AS BIGINT), \
            (SELECT COUNT(*) FROM seats s WHERE s.pool_id = p.id AND s.status = 'CONFIRMED'), \
            (SELECT COUNT(*) FROM seats s WHERE s.pool_id = p.id AND s.status = 'WAITLISTED'), \
            (SELECT c.id FROM clinics c WHERE c.seat_pool_id = p.id) \
@@ -313,10 +314,20 @@ async fn thousands_of_interleaved_operations_lose_nothing() {
     .await;
     let max_capacity = world.max_capacity.lock().unwrap().clone();
     for pool in &pools {
-        let [_, capacity, counted, confirmed, waiting, clinic] = pool[..] else {
+        let [
+            _,
+            capacity,
+            counted,
+            counted_waiting,
+            confirmed,
+            waiting,
+            clinic,
+        ] = pool[..]
+        else {
             panic!("a pool without a clinic: {pool:?}");
         };
         assert_eq!(counted, confirmed, "pool {pool:?}");
+        assert_eq!(counted_waiting, waiting, "pool {pool:?}");
         assert!(
             waiting == 0 || confirmed >= capacity,
             "someone waits beside a free seat: {pool:?}"

@@ -13,6 +13,7 @@ use async_graphql::{Request, Response, ServerError, ServerResult, Value};
 use sea_orm::DbErr;
 use sha2::{Digest, Sha256};
 
+use super::documents::Documents;
 use crate::config::QueryLimits;
 use crate::error::{AppError, ErrorCode};
 
@@ -116,20 +117,40 @@ pub async fn prepare(
     mut request: Request,
     limits: &QueryLimits,
     persisted: Option<&LruCacheStorage>,
+    documents: &Documents,
     info: &RequestInfo,
-) -> ServerResult<Request> {
+) -> ServerResult<(Request, Arc<ExecutableDocument>)> {
     check_request(&request, limits)?;
+    let mut stored = false;
     if let Some(storage) = persisted
         && let Some(value) = request.extensions.remove("persistedQuery")
     {
-        persisted_query(&mut request, value, storage)
+        stored = persisted_query(&mut request, value, storage)
             .await
             .map_err(coded_request_error)?;
     }
-    let doc = request.parsed_query().map_err(coded_request_error)?;
-    check_parsed(doc, limits)?;
-    info.check_document(doc).map_err(|e| to_server_error(&e))?;
-    Ok(request)
+    let kept = if stored {
+        None
+    } else {
+        documents.get(&request.query)
+    };
+    let doc = match kept {
+        Some(doc) => {
+            request.set_parsed_query(ExecutableDocument::clone(&doc));
+            doc
+        }
+        None => {
+            let doc = request.parsed_query().map_err(coded_request_error)?;
+            check_parsed(doc, limits)?;
+            let doc = Arc::new(doc.clone());
+            if !stored {
+                documents.keep(&request.query, doc.clone());
+            }
+            doc
+        }
+    };
+    info.check_document(&doc).map_err(|e| to_server_error(&e))?;
+    Ok((request, doc))
 }
 
 #[derive(serde::Deserialize)]
@@ -139,12 +160,13 @@ struct PersistedQuery {
     sha256_hash: String,
 }
 
-/// Resolves a hash to its stored document, or stores a document sent with its hash.
+/// Resolves a hash to its stored document (true), or stores a document sent
+/// with its hash (false).
 async fn persisted_query(
     request: &mut Request,
     value: Value,
     storage: &LruCacheStorage,
-) -> ServerResult<()> {
+) -> ServerResult<bool> {
     let persisted: PersistedQuery = async_graphql::from_value(value).map_err(|_| {
         ServerError::new("Invalid \"PersistedQuery\" extension configuration.", None)
     })?;
@@ -163,6 +185,7 @@ async fn persisted_query(
             .await
             .ok_or_else(|| ServerError::new("PersistedQueryNotFound", None))?;
         request.set_parsed_query(doc);
+        Ok(true)
     } else {
         let hash = hex::encode(Sha256::digest(request.query.as_bytes()));
         if persisted.sha256_hash != hash {
@@ -170,8 +193,8 @@ async fn persisted_query(
         }
         let doc = request.parsed_query()?.clone();
         storage.set(hash, doc).await;
+        Ok(false)
     }
-    Ok(())
 }
 
 /// Codes a response's errors, and records whether it executed: a request

@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod cost;
+pub mod documents;
 pub mod guard;
 pub mod ids;
 pub mod limits;

@@ -13,6 +13,7 @@ use futures_util::stream::BoxStream;
 use tokio::sync::Semaphore;
 
 use super::context::RequestAuth;
+use super::documents::Documents;
 use super::guard::{self, RequestInfo, to_server_error};
 use super::loaders::new_loader;
 use super::schema::{AppSchema, build_schema, persisted_queries};
@@ -56,6 +57,8 @@ pub struct Pipeline {
     /// The schema's types, to put responses into the specification's shape.
     shapes: Arc<Shapes>,
     persisted: Option<LruCacheStorage>,
+    /// Documents parsed before (see [`Documents`]).
+    documents: Documents,
     state: State,
     /// Operations allowed to execute at once; the others wait their turn.
     operations: Semaphore,
@@ -74,6 +77,7 @@ impl Pipeline {
             shapes: Arc::new(Shapes::from_sdl(&schema.sdl())),
             schema,
             persisted: persisted_queries(&state),
+            documents: Documents::default(),
             operations: Semaphore::new(permits),
             state,
         })
@@ -136,19 +140,20 @@ impl Pipeline {
         transport: Transport,
         info: &RequestInfo,
     ) -> Outcome {
-        let mut request = match guard::prepare(
+        let (request, doc) = match guard::prepare(
             request,
             &self.state.settings.limits,
             self.persisted.as_ref(),
+            &self.documents,
             info,
         )
         .await
         {
-            Ok(request) => request,
+            Ok(prepared) => prepared,
             Err(err) => return Outcome::Done(Box::new(Response::from_errors(vec![err]))),
         };
         // The response is shaped after execution against the document.
-        let doc = request.parsed_query().ok().cloned().map(Arc::new);
+        let doc = Some(doc);
         let operation = request.operation_name.clone();
         if transport == Transport::WebSocket && info.is_subscription() {
             return Outcome::Stream(self.subscribe(request, info.clone(), doc, operation));

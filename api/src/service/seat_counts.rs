@@ -5,9 +5,7 @@ use std::collections::HashMap;
 
 use entity::{SeatStatus, seat, seat_pool};
 use sea_orm::sea_query::{Alias, Expr, Query, QueryStatementBuilder};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, FromQueryResult, QueryFilter, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QuerySelect};
 
 use crate::error::AppResult;
 
@@ -19,57 +17,32 @@ pub struct Counts {
     pub waitlisted: i64,
 }
 
-#[derive(FromQueryResult)]
-struct CountRow {
-    id: i64,
-    capacity: Option<i32>,
-    confirmed_count: i32,
-    waitlisted: i64,
-}
-
 /// Seat counts of every pool in `pool_ids`, in one statement however many
-/// pools: the confirmed count is kept on the pool by the engine, the waitlist
-/// is counted by a correlated subquery.
+/// pools: the engine keeps both counts on the pool.
 #[tracing::instrument(skip_all)]
 pub async fn counts(
     conn: &impl ConnectionTrait,
     pool_ids: &[i64],
 ) -> AppResult<HashMap<i64, Counts>> {
-    let waitlisted = Query::select()
-        .expr(Expr::col((seat::Entity, seat::Column::Id)).count())
-        .from(seat::Entity)
-        .and_where(
-            Expr::col((seat::Entity, seat::Column::PoolId))
-                .equals((seat_pool::Entity, seat_pool::Column::Id)),
-        )
-        .and_where(Expr::col((seat::Entity, seat::Column::Status)).eq(SeatStatus::Waitlisted))
-        .to_owned();
     let rows = seat_pool::Entity::find()
-        .select_only()
-        .column(seat_pool::Column::Id)
-        .column(seat_pool::Column::Capacity)
-        .column(seat_pool::Column::ConfirmedCount)
-        .column_as(
-            Expr::from(waitlisted.into_sub_query_statement()),
-            "waitlisted",
-        )
         .filter(seat_pool::Column::Id.is_in(pool_ids.iter().copied()))
-        .into_model::<CountRow>()
         .all(conn)
         .await?;
     Ok(rows
         .into_iter()
-        .map(|row| {
-            (
-                row.id,
-                Counts {
-                    capacity: row.capacity,
-                    confirmed: i64::from(row.confirmed_count),
-                    waitlisted: row.waitlisted,
-                },
-            )
-        })
+        .map(|pool| (pool.id, Counts::of(&pool)))
         .collect())
+}
+
+impl Counts {
+    /// The counts a pool keeps.
+    pub fn of(pool: &seat_pool::Model) -> Self {
+        Self {
+            capacity: pool.capacity,
+            confirmed: i64::from(pool.confirmed_count),
+            waitlisted: i64::from(pool.waitlisted_count),
+        }
+    }
 }
 
 /// 1-based waitlist positions (arrival order) of the given seats, by seat

@@ -14,7 +14,7 @@ use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::db;
@@ -160,7 +160,9 @@ pub async fn claim(
     .insert(txn)
     .await?;
     if confirmed {
-        adjust_confirmed(txn, pool_id, 1).await?;
+        adjust(txn, pool_id, 1, 0).await?;
+    } else {
+        adjust(txn, pool_id, 0, 1).await?;
     }
     emit(Event::Seats {
         org: pool.organisation_id,
@@ -210,7 +212,9 @@ pub async fn release(
     active.updated_at = Set(now);
     let released = active.update(txn).await?;
     if was_confirmed {
-        adjust_confirmed(txn, released.pool_id, -1).await?;
+        adjust(txn, released.pool_id, -1, 0).await?;
+    } else {
+        adjust(txn, released.pool_id, 0, -1).await?;
     }
     let promoted = match waitlist {
         Waitlist::Moves => promote(txn, released.pool_id, now).await?,
@@ -246,7 +250,7 @@ pub async fn complete(
     active.completed_at = Set(Some(now));
     active.updated_at = Set(now);
     let completed = active.update(txn).await?;
-    adjust_confirmed(txn, completed.pool_id, -1).await?;
+    adjust(txn, completed.pool_id, -1, 0).await?;
     let promoted = promote(txn, completed.pool_id, now).await?;
     emit(Event::Seats {
         org: pool.organisation_id,
@@ -313,6 +317,7 @@ pub async fn cancel_all(
         .await?;
     seat_pool::Entity::update_many()
         .col_expr(seat_pool::Column::ConfirmedCount, Expr::value(0))
+        .col_expr(seat_pool::Column::WaitlistedCount, Expr::value(0))
         .filter(seat_pool::Column::Id.eq(pool_id))
         .exec(txn)
         .await?;
@@ -341,6 +346,11 @@ pub async fn end_waitlist(
         .exec(txn)
         .await?
         .rows_affected;
+    seat_pool::Entity::update_many()
+        .col_expr(seat_pool::Column::WaitlistedCount, Expr::value(0))
+        .filter(seat_pool::Column::Id.eq(pool_id))
+        .exec(txn)
+        .await?;
     emit(Event::Seats {
         org: pool.organisation_id,
         pool: pool_id,
@@ -358,15 +368,10 @@ async fn promote(
         .one(txn)
         .await?
         .ok_or(AppError::NotFound("seat pool"))?;
-    let waiting = seat::Entity::find()
-        .filter(seat::Column::PoolId.eq(pool_id))
-        .filter(seat::Column::Status.eq(SeatStatus::Waitlisted))
-        .count(txn)
-        .await?;
     let count = promotions(
         capacity_of(&pool),
         count_of(pool.confirmed_count),
-        u32::try_from(waiting).unwrap_or(u32::MAX),
+        count_of(pool.waitlisted_count),
     );
     if count == 0 {
         return Ok(Vec::new());
@@ -386,7 +391,8 @@ async fn promote(
         .filter(seat::Column::Id.is_in(ids.clone()))
         .exec(txn)
         .await?;
-    adjust_confirmed(txn, pool_id, i32::try_from(ids.len()).unwrap_or(i32::MAX)).await?;
+    let moved = i32::try_from(ids.len()).unwrap_or(i32::MAX);
+    adjust(txn, pool_id, moved, -moved).await?;
     Ok(chosen
         .into_iter()
         .map(|mut seat| {
@@ -398,11 +404,21 @@ async fn promote(
         .collect())
 }
 
-async fn adjust_confirmed(txn: &DatabaseTransaction, pool_id: i64, by: i32) -> AppResult<()> {
+/// Moves a pool's counters by what a change did to its seats.
+async fn adjust(
+    txn: &DatabaseTransaction,
+    pool_id: i64,
+    confirmed: i32,
+    waitlisted: i32,
+) -> AppResult<()> {
     seat_pool::Entity::update_many()
         .col_expr(
             seat_pool::Column::ConfirmedCount,
-            Expr::col(seat_pool::Column::ConfirmedCount).add(by),
+            Expr::col(seat_pool::Column::ConfirmedCount).add(confirmed),
+        )
+        .col_expr(
+            seat_pool::Column::WaitlistedCount,
+            Expr::col(seat_pool::Column::WaitlistedCount).add(waitlisted),
         )
         .filter(seat_pool::Column::Id.eq(pool_id))
         .exec(txn)

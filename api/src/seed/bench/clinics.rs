@@ -24,10 +24,12 @@ impl Loader<'_> {
             .map(|_| 5 + random.below(26) as i32)
             .collect();
         let placed = self.place(&capacities, member_ids);
-        let mut confirmed = vec![0i32; capacities.len()];
+        // (confirmed, waitlisted) of each pool.
+        let mut counts = vec![(0i32, 0i32); capacities.len()];
         for (pool, _, status, _) in &placed {
-            if *status == entity::SeatStatus::Confirmed {
-                confirmed[*pool] += 1;
+            match status {
+                entity::SeatStatus::Confirmed => counts[*pool].0 += 1,
+                _ => counts[*pool].1 += 1,
             }
         }
 
@@ -35,14 +37,17 @@ impl Loader<'_> {
             self.txn,
             capacities
                 .iter()
-                .zip(&confirmed)
-                .map(|(&capacity, &confirmed)| seat_pool::ActiveModel {
-                    organisation_id: Set(org),
-                    capacity: Set(Some(capacity)),
-                    confirmed_count: Set(confirmed),
-                    created_at: Set(now),
-                    ..Default::default()
-                })
+                .zip(&counts)
+                .map(
+                    |(&capacity, &(confirmed, waitlisted))| seat_pool::ActiveModel {
+                        organisation_id: Set(org),
+                        capacity: Set(Some(capacity)),
+                        confirmed_count: Set(confirmed),
+                        waitlisted_count: Set(waitlisted),
+                        created_at: Set(now),
+                        ..Default::default()
+                    },
+                )
                 .collect(),
         )
         .await?;

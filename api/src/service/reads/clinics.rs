@@ -106,10 +106,10 @@ pub async fn page(
             )
             .expr(Expr::col((pool.clone(), seat_pool::Column::Capacity)))
             .expr(Expr::col((pool.clone(), seat_pool::Column::ConfirmedCount)))
-            .expr(waitlisted(
-                (clinic::Entity, clinic::Column::SeatPoolId).into_column_ref(),
-                None,
-            ));
+            .expr(Expr::col((
+                pool.clone(),
+                seat_pool::Column::WaitlistedCount,
+            )));
     }
     if wants.facilitator {
         query.join_as(
@@ -135,9 +135,9 @@ pub async fn page(
                 .add(Expr::col((mine.clone(), seat::Column::Status)).is_in(LIVE)),
         );
         columns::select(&mut query, mine.clone(), columns::seat::COLUMNS);
-        query.expr(waitlisted(
+        query.expr(waitlist_position(
             (mine.clone(), seat::Column::PoolId).into_column_ref(),
-            Some((mine.clone(), seat::Column::Id).into_column_ref()),
+            (mine.clone(), seat::Column::Id).into_column_ref(),
         ));
     }
     if wants.skills {
@@ -162,7 +162,7 @@ pub async fn page(
             Some(Counts {
                 capacity: take(&row, &mut at)?,
                 confirmed: i64::from(take::<i32>(&row, &mut at)?),
-                waitlisted: take(&row, &mut at)?,
+                waitlisted: i64::from(take::<i32>(&row, &mut at)?),
             })
         } else {
             None
@@ -286,19 +286,18 @@ fn window(
     select.limit(page.limit + 1)
 }
 
-/// The number of waitlisted seats of the pool in `pool`, or with `upto`,
-/// those up to and including that seat (its 1-based waitlist position).
-fn waitlisted(pool: ColumnRef, upto: Option<ColumnRef>) -> SimpleExpr {
+/// The 1-based waitlist position of a seat (its pool and id in `pool` and
+/// `seat_id`): the waitlisted seats of its pool up to and including it
+/// (meaningful only while it waits).
+fn waitlist_position(pool: ColumnRef, seat_id: ColumnRef) -> SimpleExpr {
     let ahead = Alias::new("ahead");
     let mut counted: SelectStatement = Query::select();
     counted
         .expr(Expr::col((ahead.clone(), seat::Column::Id)).count())
         .from_as(seat::Entity, ahead.clone())
         .and_where(Expr::col((ahead.clone(), seat::Column::PoolId)).equals(pool))
-        .and_where(Expr::col((ahead.clone(), seat::Column::Status)).eq(SeatStatus::Waitlisted));
-    if let Some(upto) = upto {
-        counted.and_where(Expr::col((ahead, seat::Column::Id)).lte(Expr::col(upto)));
-    }
+        .and_where(Expr::col((ahead.clone(), seat::Column::Status)).eq(SeatStatus::Waitlisted))
+        .and_where(Expr::col((ahead, seat::Column::Id)).lte(Expr::col(seat_id)));
     SimpleExpr::SubQuery(
         None,
         Box::new(sea_orm::sea_query::SubQueryStatement::SelectStatement(
