@@ -53,8 +53,10 @@ fn database_name(url: &str) -> String {
         .to_owned()
 }
 
-/// Terminates every backend of the database but the caller's; returns how
-/// many of them were running a statement at that moment.
+/// Terminates every backend of the database but the caller's and waits until
+/// each has gone (a bare `pg_terminate_backend` only signals, so a backend
+/// could still answer a pool's health check and die on the next statement);
+/// returns how many of them were running a statement at that moment.
 async fn kill_all(admin_url: &str, name: &str) -> i64 {
     let admin = Database::connect(admin_url).await.unwrap();
     let row = admin
@@ -62,7 +64,7 @@ async fn kill_all(admin_url: &str, name: &str) -> i64 {
             DbBackend::Postgres,
             format!(
                 "SELECT COUNT(*) FILTER (WHERE state = 'active') AS busy, \
-                 COUNT(pg_terminate_backend(pid)) AS killed FROM pg_stat_activity \
+                 COUNT(pg_terminate_backend(pid, 10000)) AS killed FROM pg_stat_activity \
                  WHERE datname = '{name}' AND pid <> pg_backend_pid()"
             ),
         ))
