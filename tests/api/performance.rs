@@ -540,3 +540,67 @@ async fn notification_subjects_and_pairing_details_load_in_batches() {
     assert_eq!(for_two, for_eight, "sessions or feedback load per pairing");
     assert!(for_eight <= 6, "pairings ran {for_eight} statements");
 }
+
+/// The skill catalogue is kept in memory by each instance; a skill added
+/// through another instance shows on this one's board at once, before any
+/// event about it could arrive (on SQLite, processes share none).
+#[tokio::test]
+async fn a_skill_added_through_another_instance_shows_on_this_ones_board() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Org", "a@example.fi").await;
+    let facilitator = app.add_member(&admin, "f@example.fi", "MEMBER").await;
+    let clinic = app
+        .schedule_clinic(
+            &admin,
+            &facilitator.user_id,
+            "2027-03-01T10:00:00Z",
+            "2027-03-01T11:00:00Z",
+            5,
+        )
+        .await;
+    let (reader, writer) = (app.process().await, app.process().await);
+    let token = app.real_time_tokens(&[&admin]).await.remove(0);
+    const SKILLS: &str = "{ clinics(first: 5) { edges { node { id skills { name } } } } }";
+    let names = |body: &Value| -> Vec<String> {
+        body["data"]["clinics"]["edges"][0]["node"]["skills"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"))
+            .iter()
+            .map(|skill| skill["name"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    // The reader's board reads and keeps the catalogue.
+    let before = reader.gql(SKILLS, json!({}), Some(&token)).await;
+    assert!(
+        !names(&before).contains(&"Bluesky threads".to_owned()),
+        "{before}"
+    );
+
+    let added = writer
+        .gql(
+            "mutation { addSkill(input: {name: \"Bluesky threads\", kind: PLATFORM}) { id } }",
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    let skill = added["data"]["addSkill"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{added}"))
+        .to_owned();
+    let updated = writer
+        .gql(
+            "mutation($id: ID!, $skills: [ID!]) { updateClinic(id: $id, input: {skillIds: $skills}) { id } }",
+            json!({"id": clinic, "skills": [skill]}),
+            Some(&token),
+        )
+        .await;
+    assert!(updated.get("errors").is_none(), "{updated}");
+
+    let after = reader.gql(SKILLS, json!({}), Some(&token)).await;
+    assert_eq!(
+        names(&after),
+        ["Bluesky threads"],
+        "{after}\n{}",
+        reader.troubles()
+    );
+}

@@ -68,7 +68,7 @@ impl Clinic {
     async fn counts(&self, ctx: &Context<'_>) -> AppResult<Counts> {
         match self.extras.counts {
             Some(counts) => Ok(counts),
-            None => pool_counts(ctx, self.model.seat_pool_id).await,
+            None => Box::pin(pool_counts(ctx, self.model.seat_pool_id)).await,
         }
     }
 }
@@ -151,8 +151,7 @@ impl Clinic {
     async fn facilitator(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         let user = match &self.extras.facilitator {
             Some(user) => user.clone(),
-            None => loader(ctx)?
-                .load_one(UserById(self.model.facilitator_id))
+            None => Box::pin(loader(ctx)?.load_one(UserById(self.model.facilitator_id)))
                 .await?
                 .required("facilitator")?,
         };
@@ -164,8 +163,7 @@ impl Clinic {
         if let Some(skills) = &self.extras.skills {
             return Ok(skills.iter().cloned().map(Skill).collect());
         }
-        let skills = loader(ctx)?
-            .load_one(ClinicSkills(self.model.id))
+        let skills = Box::pin(loader(ctx)?.load_one(ClinicSkills(self.model.id)))
             .await?
             .unwrap_or_default();
         Ok(skills.iter().cloned().map(Skill).collect())
@@ -183,12 +181,11 @@ impl Clinic {
             }));
         }
         let me = actor(ctx).await?;
-        let seat = loader(ctx)?
-            .load_one(LiveSeat {
-                pool_id: self.model.seat_pool_id,
-                user_id: me.user_id,
-            })
-            .await?;
+        let seat = Box::pin(loader(ctx)?.load_one(LiveSeat {
+            pool_id: self.model.seat_pool_id,
+            user_id: me.user_id,
+        }))
+        .await?;
         Ok(seat.map(ClinicRegistration::new))
     }
 
@@ -202,7 +199,7 @@ impl Clinic {
     ) -> async_graphql::Result<Page<ClinicRegistration>> {
         let me = actor(ctx).await?;
         let page = page_request(ctx, first, after, None, None)?;
-        let paged = registrations::list(state(ctx)?, &me, &self.model, &page).await?;
+        let paged = Box::pin(registrations::list(state(ctx)?, &me, &self.model, &page)).await?;
         Ok(connection(
             paged,
             |s| Position::id(s.id),

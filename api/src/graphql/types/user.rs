@@ -85,8 +85,7 @@ impl User {
     /// Self-assessed skills, strongest first. Visible to the whole organisation:
     /// that is the expertise map.
     async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<UserSkill>> {
-        let skills = loader(ctx)?
-            .load_one(UserSkills(self.model.id))
+        let skills = Box::pin(loader(ctx)?.load_one(UserSkills(self.model.id)))
             .await?
             .unwrap_or_default();
         Ok(skills
@@ -100,8 +99,7 @@ impl User {
 
     /// Skills the member wants to learn.
     async fn learning_goals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Skill>> {
-        let goals = loader(ctx)?
-            .load_one(UserGoals(self.model.id))
+        let goals = Box::pin(loader(ctx)?.load_one(UserGoals(self.model.id)))
             .await?
             .unwrap_or_default();
         Ok(goals.iter().cloned().map(Skill).collect())
@@ -112,8 +110,7 @@ impl User {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<MentorProfile>> {
-        Ok(loader(ctx)?
-            .load_one(ProfileOf(self.model.id))
+        Ok(Box::pin(loader(ctx)?.load_one(ProfileOf(self.model.id)))
             .await?
             .map(MentorProfile))
     }
@@ -130,7 +127,13 @@ impl User {
     ) -> async_graphql::Result<Page<ClinicRegistration>> {
         let me = actor(ctx).await?;
         let page = page_request(ctx, first, after, None, None)?;
-        let paged = registrations::of_member(state(ctx)?, &me, &self.model, &page).await?;
+        let paged = Box::pin(registrations::of_member(
+            state(ctx)?,
+            &me,
+            &self.model,
+            &page,
+        ))
+        .await?;
         Ok(connection(
             paged,
             |s| Position::id(s.id),
