@@ -375,7 +375,7 @@ impl Loader<SkillById> for AppLoader {
 pub struct UserSkills(pub i64);
 
 impl Loader<UserSkills> for AppLoader {
-    type Value = Arc<Vec<(skill::Model, user_skill::Model)>>;
+    type Value = Arc<crate::service::reads::members::Levels>;
     type Error = AppError;
     async fn load(
         &self,
@@ -393,7 +393,7 @@ impl Loader<UserSkills> for AppLoader {
             .into_model::<LevelledSkill>()
             .all(&self.state.db)
             .await?;
-        let mut out: HashMap<UserSkills, Vec<(skill::Model, user_skill::Model)>> =
+        let mut out: HashMap<UserSkills, crate::service::reads::members::Levels> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
         for row in rows {
             if let Some(list) = out.get_mut(&UserSkills(row.owner_id)) {
@@ -403,17 +403,13 @@ impl Loader<UserSkills> for AppLoader {
                     level: row.level,
                     updated_at: row.level_updated_at,
                 };
-                list.push((row.skill, level));
+                list.push((Arc::new(row.skill), level));
             }
         }
         Ok(out
             .into_iter()
             .map(|(k, mut v)| {
-                v.sort_by(|a, b| {
-                    b.1.level
-                        .cmp(&a.1.level)
-                        .then_with(|| a.0.name.cmp(&b.0.name))
-                });
+                crate::service::reads::members::strongest_first(&mut v);
                 (k, Arc::new(v))
             })
             .collect())

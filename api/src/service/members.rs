@@ -7,7 +7,7 @@ use sea_orm::{
     EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 
-use super::{paging, sessions};
+use super::{paging, reads, sessions};
 use crate::auth::{Actor, permissions};
 use crate::context::AppState;
 use crate::db;
@@ -28,14 +28,22 @@ pub struct MemberFilter {
     pub min_level: Option<i32>,
 }
 
-/// Members of the actor's organisation, in joining order.
+/// Members of the actor's organisation, in joining order, with what
+/// `wants` asks for of each (see [`reads::members`]).
 #[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
 pub async fn list(
     state: &AppState,
     actor: &Actor,
     filter: MemberFilter,
     page: &PageRequest,
-) -> AppResult<Paged<user::Model>> {
+    wants: reads::members::Wants,
+) -> AppResult<Paged<reads::members::Row>> {
+    let select = filtered(actor, filter)?;
+    reads::members::page(state, actor, select, page, wants).await
+}
+
+/// The actor's organisation's members that pass `filter`.
+fn filtered(actor: &Actor, filter: MemberFilter) -> AppResult<sea_orm::Select<user::Entity>> {
     let mut select =
         user::Entity::find().filter(user::Column::OrganisationId.eq(actor.organisation_id));
     if let Some(role) = filter.role {
@@ -72,7 +80,7 @@ pub async fn list(
             &[user::Column::DisplayName, user::Column::Email],
         ));
     }
-    paging::fetch(&state.db, select, user::Column::Id, page).await
+    Ok(select)
 }
 
 /// Changes a member's role (ADMIN). Demoting the last active admin is a `CONFLICT`.

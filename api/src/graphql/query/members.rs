@@ -5,10 +5,10 @@ use async_graphql::{Context, ID, InputObject, Object};
 use crate::domain::paging::Position;
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::pagination::{Page, connection, page_request};
+use crate::graphql::pagination::{ItemSelection, Page, connection, page_request};
 use crate::graphql::types::{Invitation, InvitationStatus, Role, User};
-use crate::service::invitations;
 use crate::service::members::{self, MemberFilter as Filter};
+use crate::service::{invitations, reads};
 
 /// Which members to list; every field narrows the list.
 #[derive(InputObject, Default)]
@@ -48,6 +48,12 @@ impl MembersQuery {
             .skill_id
             .map(|id| ids::decode(&id, Kind::Skill, "skillId"))
             .transpose()?;
+        let selected = ItemSelection::of(ctx);
+        let wants = reads::members::Wants {
+            skills: selected.any(&["skills"]),
+            goals: selected.any(&["learningGoals"]),
+            profile: selected.any(&["mentorProfile"]),
+        };
         let paged = members::list(
             state(ctx)?,
             &actor,
@@ -59,9 +65,14 @@ impl MembersQuery {
                 min_level: filter.min_level,
             },
             &page,
+            wants,
         )
         .await?;
-        Ok(connection(paged, |u| Position::id(u.id), User::new))
+        Ok(connection(
+            paged,
+            |row| Position::id(row.user.id),
+            User::of_page,
+        ))
     }
 
     /// The organisation's invitations, newest first (ADMIN).

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, Object};
 use entity::{skill, user_skill};
+use std::sync::Arc;
 
 use super::{Skill, User};
 use crate::domain::expertise;
@@ -11,7 +12,7 @@ use crate::graphql::scalars::Timestamp;
 
 /// A member's self-assessed level in a skill.
 pub struct UserSkill {
-    pub skill: skill::Model,
+    pub skill: Arc<skill::Model>,
     pub level: user_skill::Model,
 }
 
@@ -19,7 +20,7 @@ pub struct UserSkill {
 #[Object]
 impl UserSkill {
     async fn skill(&self) -> Skill {
-        Skill::from(self.skill.clone())
+        Skill(self.skill.clone())
     }
 
     /// 1 (beginner) to 5 (could teach it); 4 and up counts as knowing it well.

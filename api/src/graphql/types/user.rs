@@ -11,7 +11,7 @@ use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{ProfileOf, UserGoals, UserSkills, loader};
 use crate::graphql::pagination::{Page, connection, page_request};
 use crate::graphql::scalars::Timestamp;
-use crate::service::registrations;
+use crate::service::{reads, registrations};
 
 /// What a member may manage in their organisation.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -29,6 +29,8 @@ pub struct User {
     /// Set when the object is built for its owner (e.g. in `AuthPayload`), so
     /// owner-only fields need no further check.
     pub for_owner: bool,
+    /// What a page read with the member (`None`: batch-loaded when asked).
+    extras: Option<Box<reads::members::Extras>>,
 }
 
 impl User {
@@ -37,6 +39,16 @@ impl User {
         Self {
             model,
             for_owner: false,
+            extras: None,
+        }
+    }
+
+    /// A member of a page, with what the page read of them.
+    pub fn of_page(row: reads::members::Row) -> Self {
+        Self {
+            model: row.user,
+            for_owner: false,
+            extras: Some(Box::new(row.extras)),
         }
     }
 
@@ -45,6 +57,7 @@ impl User {
         Self {
             model,
             for_owner: true,
+            extras: None,
         }
     }
 }
@@ -85,9 +98,20 @@ impl User {
     /// Self-assessed skills, strongest first. Visible to the whole organisation:
     /// that is the expertise map.
     async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<UserSkill>> {
-        let skills = Box::pin(loader(ctx)?.load_one(UserSkills(self.model.id)))
-            .await?
-            .unwrap_or_default();
+        let read = self
+            .extras
+            .as_ref()
+            .and_then(|extras| extras.skills.as_ref());
+        let loaded;
+        let skills = match read {
+            Some(skills) => skills,
+            None => {
+                loaded = Box::pin(loader(ctx)?.load_one(UserSkills(self.model.id)))
+                    .await?
+                    .unwrap_or_default();
+                &*loaded
+            }
+        };
         Ok(skills
             .iter()
             .map(|(skill, level)| UserSkill {
@@ -99,6 +123,13 @@ impl User {
 
     /// Skills the member wants to learn.
     async fn learning_goals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Skill>> {
+        if let Some(goals) = self
+            .extras
+            .as_ref()
+            .and_then(|extras| extras.goals.as_ref())
+        {
+            return Ok(goals.iter().cloned().map(Skill).collect());
+        }
         let goals = Box::pin(loader(ctx)?.load_one(UserGoals(self.model.id)))
             .await?
             .unwrap_or_default();
@@ -110,6 +141,13 @@ impl User {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<MentorProfile>> {
+        if let Some(profile) = self
+            .extras
+            .as_ref()
+            .and_then(|extras| extras.profile.as_ref())
+        {
+            return Ok(profile.clone().map(MentorProfile));
+        }
         Ok(Box::pin(loader(ctx)?.load_one(ProfileOf(self.model.id)))
             .await?
             .map(MentorProfile))

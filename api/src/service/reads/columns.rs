@@ -153,3 +153,13 @@ model_columns!(
         updated_at: UpdatedAt,
     }
 );
+
+model_columns!(
+    /// A self-assessed level's columns.
+    user_skill: user_skill {
+        user_id: UserId,
+        skill_id: SkillId,
+        level: Level,
+        updated_at: UpdatedAt,
+    }
+);

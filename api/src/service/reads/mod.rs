@@ -10,6 +10,7 @@
 pub mod clinics;
 pub mod columns;
 pub mod links;
+pub mod members;
 
 use sea_orm::sea_query::{Expr, Query, SelectStatement, SimpleExpr, SubQueryStatement};
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
