@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_cors::Cors;
-use actix_web::dev::{Server, ServerHandle};
+use actix_web::dev::{Server, ServerHandle, Service};
 use actix_web::{App, HttpServer, web};
 use migration::{Migrator, MigratorTrait};
 
@@ -13,6 +13,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::context::{AppState, State};
 use crate::db;
+use crate::http::drain::{self, InFlight};
 use crate::http::{self, HttpState};
 use crate::metrics::Metrics;
 use crate::random::Random;
@@ -41,7 +42,11 @@ pub struct Application {
     port: u16,
     server: Server,
     state: State,
+    in_flight: Arc<InFlight>,
 }
+
+/// How long a stopping server waits for the requests in flight.
+const SHUTDOWN_TIMEOUT_S: u64 = 30;
 
 /// Replaceable parts, for tests: the clock and the random source.
 #[derive(Default)]
@@ -125,9 +130,30 @@ impl Application {
         crate::service::maintenance::start(state.clone());
         let http_state = HttpState::new(state.clone());
         let cors_origins = settings.cors_origins.clone();
+        let in_flight = Arc::new(InFlight::default());
+        let counted = in_flight.clone();
         let mut server = HttpServer::new(move || {
+            let counted = counted.clone();
             App::new()
                 .wrap(cors(&cors_origins))
+                .wrap_fn(move |request, service| {
+                    let handling = counted.enter();
+                    let answer = service.call(request);
+                    let counted = counted.clone();
+                    async move {
+                        let mut response = answer.await;
+                        drop(handling);
+                        if counted.draining()
+                            && let Ok(response) = response.as_mut()
+                        {
+                            response.headers_mut().insert(
+                                actix_web::http::header::CONNECTION,
+                                actix_web::http::header::HeaderValue::from_static("close"),
+                            );
+                        }
+                        response
+                    }
+                })
                 .app_data(web::Data::new(http_state.clone()))
                 .configure(http::routes)
         })
@@ -136,7 +162,8 @@ impl Application {
             addr: settings.bind.clone(),
             source,
         })?
-        .shutdown_timeout(30);
+        .disable_signals()
+        .shutdown_timeout(SHUTDOWN_TIMEOUT_S);
         if let Some(workers) = settings.workers {
             server = server.workers(workers.max(1));
         }
@@ -144,6 +171,7 @@ impl Application {
             port: local.port(),
             server: server.run(),
             state,
+            in_flight,
         })
     }
 
@@ -163,9 +191,14 @@ impl Application {
     }
 
     /// Serves until stopped. SIGTERM and SIGINT stop accepting new
-    /// connections and let requests in flight finish.
+    /// connections and let requests in flight finish (see [`drain`]).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        drain::serve(
+            self.server,
+            self.in_flight,
+            std::time::Duration::from_secs(SHUTDOWN_TIMEOUT_S),
+        )
+        .await
     }
 }
 

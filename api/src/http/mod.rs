@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod client;
+pub mod drain;
 pub mod graphiql;
 pub mod graphql;
 pub mod negotiate;
