@@ -94,7 +94,8 @@ pub async fn of_member(
     actor: &Actor,
     member: &entity::user::Model,
     page: &PageRequest,
-) -> AppResult<Paged<seat::Model>> {
+    wants: super::reads::registrations::Wants,
+) -> AppResult<Paged<super::reads::registrations::Row>> {
     permissions::require_same_organisation(actor, member.organisation_id, "user")?;
     if !permissions::may_see_registrations_of(actor, member.organisation_id, member.id) {
         return Err(AppError::Forbidden(
@@ -110,7 +111,7 @@ pub async fn of_member(
         .filter(seat::Column::UserId.eq(member.id))
         .filter(seat::Column::Status.is_in(seats::LIVE))
         .filter(seat::Column::PoolId.in_subquery(clinic_pools));
-    super::paging::fetch(&state.db, select, seat::Column::Id, page).await
+    super::reads::registrations::page(state, select, page, wants).await
 }
 
 /// Records whether a confirmed registrant attended (admin or facilitator,

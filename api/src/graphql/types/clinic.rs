@@ -178,6 +178,7 @@ impl Clinic {
             return Ok(mine.clone().map(|mine| ClinicRegistration {
                 seat: mine.seat,
                 waitlist_position: Some(mine.waitlist_position),
+                clinic: None,
             }));
         }
         let me = actor(ctx).await?;
@@ -213,6 +214,8 @@ pub struct ClinicRegistration {
     pub seat: seat::Model,
     /// Read with the seat by a page (`None`: batch-loaded when asked).
     waitlist_position: Option<Option<i64>>,
+    /// Read with the seat by a page (`None`: batch-loaded when asked).
+    clinic: Option<clinic::Model>,
 }
 
 impl ClinicRegistration {
@@ -221,6 +224,16 @@ impl ClinicRegistration {
         Self {
             seat,
             waitlist_position: None,
+            clinic: None,
+        }
+    }
+
+    /// A registration of a member's page, with what the page read of it.
+    pub fn of_page(row: reads::registrations::Row) -> Self {
+        Self {
+            seat: row.seat,
+            waitlist_position: row.waitlist_position,
+            clinic: row.clinic,
         }
     }
 }
@@ -256,8 +269,10 @@ impl ClinicRegistration {
     }
 
     async fn clinic(&self, ctx: &Context<'_>) -> async_graphql::Result<Clinic> {
-        let clinic = loader(ctx)?
-            .load_one(ClinicByPool(self.seat.pool_id))
+        if let Some(clinic) = &self.clinic {
+            return Ok(Clinic::new(clinic.clone()));
+        }
+        let clinic = Box::pin(loader(ctx)?.load_one(ClinicByPool(self.seat.pool_id)))
             .await?
             .required("clinic")?;
         Ok(Clinic::new(clinic))

@@ -9,7 +9,7 @@ use crate::domain::paging::Position;
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{ProfileOf, UserGoals, UserSkills, loader};
-use crate::graphql::pagination::{Page, connection, page_request};
+use crate::graphql::pagination::{ItemSelection, Page, connection, page_request};
 use crate::graphql::scalars::Timestamp;
 use crate::service::{reads, registrations};
 
@@ -165,17 +165,23 @@ impl User {
     ) -> async_graphql::Result<Page<ClinicRegistration>> {
         let me = actor(ctx).await?;
         let page = page_request(ctx, first, after, None, None)?;
+        let selected = ItemSelection::of(ctx);
+        let wants = reads::registrations::Wants {
+            clinic: selected.any(&["clinic"]),
+            position: selected.any(&["waitlistPosition"]),
+        };
         let paged = Box::pin(registrations::of_member(
             state(ctx)?,
             &me,
             &self.model,
             &page,
+            wants,
         ))
         .await?;
         Ok(connection(
             paged,
-            |s| Position::id(s.id),
-            ClinicRegistration::new,
+            |row| Position::id(row.seat.id),
+            ClinicRegistration::of_page,
         ))
     }
 

@@ -289,7 +289,7 @@ fn window(
 /// The 1-based waitlist position of a seat (its pool and id in `pool` and
 /// `seat_id`): the waitlisted seats of its pool up to and including it
 /// (meaningful only while it waits).
-fn waitlist_position(pool: ColumnRef, seat_id: ColumnRef) -> SimpleExpr {
+pub(super) fn waitlist_position(pool: ColumnRef, seat_id: ColumnRef) -> SimpleExpr {
     let ahead = Alias::new("ahead");
     let mut counted: SelectStatement = Query::select();
     counted

@@ -11,6 +11,7 @@ pub mod clinics;
 pub mod columns;
 pub mod links;
 pub mod members;
+pub mod registrations;
 
 use sea_orm::sea_query::{Expr, Query, SelectStatement, SimpleExpr, SubQueryStatement};
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
