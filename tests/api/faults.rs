@@ -75,6 +75,38 @@ async fn kill_all(admin_url: &str, name: &str) -> i64 {
     row.try_get::<i64>("", "busy").unwrap()
 }
 
+/// Looks at the database's backends (a bounded number of times) until one
+/// runs a statement, then terminates them all as [`kill_all`] does; returns
+/// how many were running a statement then (0 when none was seen busy).
+async fn kill_all_when_busy(admin_url: &str, name: &str) -> i64 {
+    let admin = Database::connect(admin_url).await.unwrap();
+    let mut busy = 0;
+    for _ in 0..500 {
+        // One snapshot of the backends serves the count and the kill.
+        let row = admin
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!(
+                    "WITH busy AS (SELECT COUNT(*) AS n FROM pg_stat_activity \
+                     WHERE datname = '{name}' AND pid <> pg_backend_pid() AND state = 'active') \
+                     SELECT (SELECT n FROM busy) AS busy, \
+                     COUNT(pg_terminate_backend(pid, 10000)) AS killed FROM pg_stat_activity \
+                     WHERE datname = '{name}' AND pid <> pg_backend_pid() \
+                     AND (SELECT n FROM busy) > 0"
+                ),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        busy = row.try_get::<i64>("", "busy").unwrap();
+        if busy > 0 {
+            break;
+        }
+    }
+    admin.close().await.ok();
+    busy
+}
+
 #[tokio::test]
 async fn killed_connections_give_clean_errors_and_the_pool_recovers() {
     let Some(admin_url) = postgres_or_skip(
@@ -93,9 +125,23 @@ async fn killed_connections_give_clean_errors_and_the_pool_recovers() {
     // statements in flight (a kill between statements hits nothing).
     let mut answers: Vec<Value> = Vec::new();
     let mut busy_killed = 0;
-    for _ in 0..30 {
-        let load = join_all((0..40).map(|_| app.gql(QUERY, json!({}), admin.token())));
-        let kill = kill_all(&admin_url, &name);
+    for _ in 0..50 {
+        // Load that keeps coming until the kill has happened.
+        let killed = std::sync::atomic::AtomicBool::new(false);
+        let load = async {
+            let mut bodies = Vec::new();
+            while !killed.load(std::sync::atomic::Ordering::Acquire) {
+                bodies.extend(
+                    join_all((0..20).map(|_| app.gql(QUERY, json!({}), admin.token()))).await,
+                );
+            }
+            bodies
+        };
+        let kill = async {
+            let busy = kill_all_when_busy(&admin_url, &name).await;
+            killed.store(true, std::sync::atomic::Ordering::Release);
+            busy
+        };
         let (bodies, busy) = tokio::join!(load, kill);
         answers.extend(bodies);
         busy_killed += busy;

@@ -68,6 +68,20 @@ where
     C: ConnectionTrait,
 {
     let total_count = total(conn, &select, request).await?;
+    let window = window(select, id, request, newest_first);
+    let fetched = window.all(conn).await?;
+    Ok(Paged::from_fetched(fetched, request, total_count))
+}
+
+/// `select` (already filtered) from the request's cursors on, ordered by
+/// `id` (ascending, or `newest_first`) in the direction the request reads,
+/// one more than the page holds (to tell whether there is a next page).
+pub fn window<E: EntityTrait>(
+    select: Select<E>,
+    id: E::Column,
+    request: &PageRequest,
+    newest_first: bool,
+) -> Select<E> {
     let mut window = select;
     // "After" is further along the list's own order, whichever way it runs.
     if let Some(position) = request.after {
@@ -90,8 +104,7 @@ where
     } else {
         window.order_by_asc(id)
     };
-    let fetched = window.limit(request.limit + 1).all(conn).await?;
-    Ok(Paged::from_fetched(fetched, request, total_count))
+    window.limit(request.limit + 1)
 }
 
 /// Rows where any of `columns` contains `term` (already lower case), in any

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use entity::{learning_goal, mentor_profile, skill, user, user_skill};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoColumnRef, JoinType, Query};
-use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select};
+use sea_orm::{QueryTrait, Select};
 
 use super::columns::{self, take};
 use super::links;
@@ -65,19 +65,8 @@ pub async fn page(
     page: &PageRequest,
     wants: Wants,
 ) -> AppResult<Paged<Row>> {
-    let mut window = filtered.clone();
-    if let Some(after) = page.after {
-        window = window.filter(user::Column::Id.gt(after.id));
-    }
-    if let Some(before) = page.before {
-        window = window.filter(user::Column::Id.lt(before.id));
-    }
-    window = if page.from_end {
-        window.order_by_desc(user::Column::Id)
-    } else {
-        window.order_by_asc(user::Column::Id)
-    };
-    let mut query = window.limit(page.limit + 1).into_query();
+    let mut query = crate::service::paging::window(filtered.clone(), user::Column::Id, page, false)
+        .into_query();
     query.clear_selects();
     columns::select(&mut query, user::Entity, columns::user::COLUMNS);
     let profile = Alias::new("profile");

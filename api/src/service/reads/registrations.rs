@@ -4,7 +4,7 @@
 
 use entity::{SeatStatus, clinic, seat};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoColumnRef, JoinType};
-use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select};
+use sea_orm::{QueryTrait, Select};
 
 use super::columns::{self, take};
 use crate::context::AppState;
@@ -37,19 +37,8 @@ pub async fn page(
     page: &PageRequest,
     wants: Wants,
 ) -> AppResult<Paged<Row>> {
-    let mut window = filtered.clone();
-    if let Some(after) = page.after {
-        window = window.filter(seat::Column::Id.gt(after.id));
-    }
-    if let Some(before) = page.before {
-        window = window.filter(seat::Column::Id.lt(before.id));
-    }
-    window = if page.from_end {
-        window.order_by_desc(seat::Column::Id)
-    } else {
-        window.order_by_asc(seat::Column::Id)
-    };
-    let mut query = window.limit(page.limit + 1).into_query();
+    let mut query = crate::service::paging::window(filtered.clone(), seat::Column::Id, page, false)
+        .into_query();
     query.clear_selects();
     columns::select(&mut query, seat::Entity, columns::seat::COLUMNS);
     let of = Alias::new("of_pool");
