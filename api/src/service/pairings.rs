@@ -186,17 +186,3 @@ pub async fn of_requests(
         .all(conn)
         .await?)
 }
-
-/// Pairings the actor is a party to.
-#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
-pub async fn mine(state: &AppState, actor: &Actor) -> AppResult<Vec<pairing::Model>> {
-    Ok(pairing::Entity::find()
-        .filter(
-            sea_orm::Condition::any()
-                .add(pairing::Column::MentorId.eq(actor.user_id))
-                .add(pairing::Column::LearnerId.eq(actor.user_id)),
-        )
-        .order_by_desc(pairing::Column::Id)
-        .all(&state.db)
-        .await?)
-}

@@ -119,7 +119,7 @@ impl MentoringMutation {
         let actor = actor(ctx).await?;
         let request_id = ids::decode(&input.request_id, Kind::MentoringRequest, "requestId")?;
         let mentor_id = ids::decode(&input.mentor_id, Kind::User, "mentorId")?;
-        Ok(Pairing(
+        Ok(Pairing::new(
             pairing_flow::propose(state(ctx)?, &actor, request_id, mentor_id, &input.goals).await?,
         ))
     }
@@ -133,7 +133,7 @@ impl MentoringMutation {
     ) -> async_graphql::Result<Pairing> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&pairing_id, Kind::Pairing, "pairingId")?;
-        Ok(Pairing(
+        Ok(Pairing::new(
             pairing_flow::respond(state(ctx)?, &actor, id, accept).await?,
         ))
     }
@@ -142,7 +142,7 @@ impl MentoringMutation {
     async fn complete_pairing(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Pairing> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&id, Kind::Pairing, "id")?;
-        Ok(Pairing(
+        Ok(Pairing::new(
             pairing_flow::complete(state(ctx)?, &actor, id).await?,
         ))
     }
@@ -156,7 +156,7 @@ impl MentoringMutation {
     ) -> async_graphql::Result<Pairing> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&id, Kind::Pairing, "id")?;
-        Ok(Pairing(
+        Ok(Pairing::new(
             pairing_flow::cancel(state(ctx)?, &actor, id, reason).await?,
         ))
     }
@@ -185,6 +185,7 @@ impl MentoringMutation {
         Ok(MentoringSession {
             model: logged,
             notes_readable: true,
+            author: None,
         })
     }
 
@@ -208,6 +209,7 @@ impl MentoringMutation {
             )
             .await?,
             comment_readable: true,
+            author: None,
         })
     }
 
@@ -234,7 +236,7 @@ impl MentoringMutation {
                 .map(|m| MatchedPairing {
                     request: MentoringRequest(m.request),
                     suggestion: MentorSuggestion(m.suggestion),
-                    pairing: m.pairing.map(Pairing),
+                    pairing: m.pairing.map(Pairing::new),
                 })
                 .collect(),
             unmatched: result.unmatched.into_iter().map(MentoringRequest).collect(),

@@ -8,7 +8,7 @@ use crate::graphql::ids::{self, Kind};
 use crate::graphql::pagination::{Page, connection, page_request};
 use crate::graphql::types::{MentorSuggestion, MentoringRequest, Pairing, RequestStatus};
 use crate::service::mentoring::{self, Scope};
-use crate::service::pairings;
+use crate::service::reads;
 
 /// Which requests to list.
 #[derive(InputObject, Default)]
@@ -102,10 +102,19 @@ impl MentoringQuery {
     /// Pairings the caller is mentor or learner in, newest first.
     async fn my_pairings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Pairing>> {
         let actor = actor(ctx).await?;
-        Ok(pairings::mine(state(ctx)?, &actor)
+        let look = ctx.look_ahead();
+        let wants = reads::pairings::Wants {
+            parties: look.field("mentor").exists()
+                || look.field("learner").exists()
+                || look.field("sessions").field("author").exists()
+                || look.field("feedback").field("author").exists(),
+            sessions: look.field("sessions").exists(),
+            feedback: look.field("feedback").exists(),
+        };
+        Ok(reads::pairings::mine(state(ctx)?, &actor, wants)
             .await?
             .into_iter()
-            .map(Pairing)
+            .map(Pairing::of_list)
             .collect())
     }
 }

@@ -1,7 +1,7 @@
 //! Mentor profiles, requests, suggestions, pairings, sessions and feedback.
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use entity::{feedback, mentor_profile, mentoring_request, mentoring_session, pairing};
+use entity::{feedback, mentor_profile, mentoring_request, mentoring_session, pairing, user};
 
 use super::{Skill, User};
 use crate::auth::permissions;
@@ -14,7 +14,7 @@ use crate::graphql::loaders::{
     UserById, loader,
 };
 use crate::graphql::scalars::Timestamp;
-use crate::service::{pairing_notes, pairings};
+use crate::service::{pairing_notes, pairings, reads};
 
 async fn user(ctx: &Context<'_>, id: i64) -> async_graphql::Result<User> {
     let user = loader(ctx)?
@@ -113,7 +113,7 @@ impl MentoringRequest {
             .iter()
             .filter(|p| pairings::visible_to(&me, p))
             .cloned()
-            .map(Pairing)
+            .map(Pairing::new)
             .collect())
     }
 
@@ -193,7 +193,36 @@ pub enum PairingStatus {
 }
 
 /// A mentor and a learner working together.
-pub struct Pairing(pub pairing::Model);
+pub struct Pairing(
+    pub pairing::Model,
+    /// What a list read with the pairing (`None`: batch-loaded when asked).
+    Option<Box<reads::pairings::Extras>>,
+);
+
+impl Pairing {
+    /// A pairing with nothing read beyond its row.
+    pub fn new(model: pairing::Model) -> Self {
+        Self(model, None)
+    }
+
+    /// A pairing of a list, with what the list read of it.
+    pub fn of_list(row: reads::pairings::Row) -> Self {
+        Self(row.pairing, Some(Box::new(row.extras)))
+    }
+
+    /// The party with this id, when a list read the parties.
+    fn known_party(&self, id: i64) -> Option<user::Model> {
+        self.1.as_ref()?.party(id).cloned()
+    }
+
+    /// The party with this id as read with the pairing, or batch-loaded.
+    async fn party(&self, ctx: &Context<'_>, id: i64) -> async_graphql::Result<User> {
+        match self.1.as_ref().and_then(|extras| extras.party(id)) {
+            Some(party) => Ok(User::new(party.clone())),
+            None => Box::pin(user(ctx, id)).await,
+        }
+    }
+}
 
 /// A mentor and a learner working together.
 #[Object]
@@ -212,11 +241,11 @@ impl Pairing {
     }
 
     async fn mentor(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        user(ctx, self.0.mentor_id).await
+        self.party(ctx, self.0.mentor_id).await
     }
 
     async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        user(ctx, self.0.learner_id).await
+        self.party(ctx, self.0.learner_id).await
     }
 
     async fn request(&self, ctx: &Context<'_>) -> async_graphql::Result<MentoringRequest> {
@@ -247,15 +276,23 @@ impl Pairing {
     async fn sessions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MentoringSession>> {
         let me = actor(ctx).await?;
         let words = permissions::may_read_pairing_words(&me, self.0.mentor_id, self.0.learner_id);
-        let sessions = loader(ctx)?
-            .load_one(PairingSessions(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let read = self.1.as_ref().and_then(|extras| extras.sessions.as_ref());
+        let loaded;
+        let sessions = match read {
+            Some(sessions) => sessions,
+            None => {
+                loaded = Box::pin(loader(ctx)?.load_one(PairingSessions(self.0.id)))
+                    .await?
+                    .unwrap_or_default();
+                &*loaded
+            }
+        };
         Ok(sessions
             .iter()
             .cloned()
             .map(|model| MentoringSession {
                 notes_readable: words,
+                author: self.known_party(model.author_id),
                 model,
             })
             .collect())
@@ -265,16 +302,24 @@ impl Pairing {
     /// have left theirs, or 14 days after the pairing ended.
     async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Feedback>> {
         let me = actor(ctx).await?;
-        let all = loader(ctx)?
-            .load_one(PairingFeedback(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let read = self.1.as_ref().and_then(|extras| extras.feedback.as_ref());
+        let loaded;
+        let all = match read {
+            Some(all) => all,
+            None => {
+                loaded = Box::pin(loader(ctx)?.load_one(PairingFeedback(self.0.id)))
+                    .await?
+                    .unwrap_or_default();
+                &*loaded
+            }
+        };
         let now = state(ctx)?.clock.now();
         let words = permissions::may_read_pairing_words(&me, self.0.mentor_id, self.0.learner_id);
-        Ok(pairing_notes::readable_feedback(&me, &self.0, &all, now)
+        Ok(pairing_notes::readable_feedback(&me, &self.0, all, now)
             .into_iter()
             .map(|model| Feedback {
                 comment_readable: words,
+                author: self.known_party(model.author_id),
                 model,
             })
             .collect())
@@ -286,6 +331,8 @@ pub struct MentoringSession {
     pub model: mentoring_session::Model,
     /// Whether the viewer may read its notes (a party of the pairing).
     pub notes_readable: bool,
+    /// Its author, when read with the pairing (`None`: batch-loaded).
+    pub author: Option<user::Model>,
 }
 
 /// A logged mentoring session. Admins see that it was held, when and how
@@ -321,7 +368,10 @@ impl MentoringSession {
 
     /// The party who logged it.
     async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        user(ctx, self.model.author_id).await
+        match &self.author {
+            Some(author) => Ok(User::new(author.clone())),
+            None => Box::pin(user(ctx, self.model.author_id)).await,
+        }
     }
 }
 
@@ -330,6 +380,8 @@ pub struct Feedback {
     pub model: feedback::Model,
     /// Whether the viewer may read its comment (a party of the pairing).
     pub comment_readable: bool,
+    /// Its author, when read with the pairing (`None`: batch-loaded).
+    pub author: Option<user::Model>,
 }
 
 /// One party's feedback on a pairing.
@@ -347,7 +399,10 @@ impl Feedback {
 
     /// The party who left it.
     async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        user(ctx, self.model.author_id).await
+        match &self.author {
+            Some(author) => Ok(User::new(author.clone())),
+            None => Box::pin(user(ctx, self.model.author_id)).await,
+        }
     }
 
     /// When it was left.

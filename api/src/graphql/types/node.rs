@@ -50,7 +50,7 @@ impl From<Found> for Node {
             Found::Lesson(l) => Node::Lesson(Lesson(l)),
             Found::Enrolment(seat) => Node::Enrolment(Enrolment(seat)),
             Found::MentoringRequest(r) => Node::MentoringRequest(MentoringRequest(r)),
-            Found::Pairing(p) => Node::Pairing(Pairing(p)),
+            Found::Pairing(p) => Node::Pairing(Pairing::new(p)),
             Found::Notification(n) => Node::Notification(Notification(n)),
         }
     }
@@ -133,7 +133,7 @@ impl Notification {
                 .load_one(PairingById(id))
                 .await?
                 .filter(|p| pairings::visible_to(&me, p))
-                .map(|p| Node::Pairing(Pairing(p))),
+                .map(|p| Node::Pairing(Pairing::new(p))),
             Kind::ClinicRegistration => match loader.load_one(SeatById(id)).await? {
                 Some(seat) => loader
                     .load_one(ClinicByPool(seat.pool_id))

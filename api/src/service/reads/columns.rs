@@ -163,3 +163,22 @@ model_columns!(
         updated_at: UpdatedAt,
     }
 );
+
+model_columns!(
+    /// A pairing's columns.
+    pairing: pairing {
+        id: Id,
+        organisation_id: OrganisationId,
+        request_id: RequestId,
+        mentor_id: MentorId,
+        learner_id: LearnerId,
+        proposed_by: ProposedBy,
+        status: Status,
+        goals: Goals,
+        cancel_reason: CancelReason,
+        created_at: CreatedAt,
+        updated_at: UpdatedAt,
+        responded_at: RespondedAt,
+        ended_at: EndedAt,
+    }
+);
