@@ -139,13 +139,11 @@ impl Application {
                 .wrap_fn(move |request, service| {
                     let handling = counted.enter();
                     let answer = service.call(request);
-                    let counted = counted.clone();
                     async move {
                         let mut response = answer.await;
+                        let draining = handling.draining();
                         drop(handling);
-                        if counted.draining()
-                            && let Ok(response) = response.as_mut()
-                        {
+                        if draining && let Ok(response) = response.as_mut() {
                             response.headers_mut().insert(
                                 actix_web::http::header::CONNECTION,
                                 actix_web::http::header::HeaderValue::from_static("close"),

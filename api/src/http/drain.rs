@@ -25,6 +25,13 @@ pub struct InFlight {
 /// One request being handled; dropping it ends its count.
 pub struct Handling(Arc<InFlight>);
 
+impl Handling {
+    /// Whether the server is stopping.
+    pub fn draining(&self) -> bool {
+        self.0.draining.load(Ordering::Acquire)
+    }
+}
+
 impl Drop for Handling {
     fn drop(&mut self) {
         if self.0.count.fetch_sub(1, Ordering::AcqRel) == 1 {
@@ -38,11 +45,6 @@ impl InFlight {
     pub fn enter(self: &Arc<Self>) -> Handling {
         self.count.fetch_add(1, Ordering::AcqRel);
         Handling(self.clone())
-    }
-
-    /// Whether the server is stopping.
-    pub fn draining(&self) -> bool {
-        self.draining.load(Ordering::Acquire)
     }
 
     /// Resolves once no request is being handled.
