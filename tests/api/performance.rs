@@ -194,6 +194,18 @@ async fn each_alone(app: &TestApp, token: &str, fragment: &str, nodes: &[Value])
     }
 }
 
+/// The nodes of the connection at `edges` (a JSON pointer) in the answer to
+/// `query`.
+async fn listed(app: &TestApp, token: &str, query: &str, edges: &str) -> Vec<Value> {
+    let page = app.gql(query, json!({}), Some(token)).await;
+    page.pointer(edges)
+        .and_then(Value::as_array)
+        .unwrap_or_else(|| panic!("{page}"))
+        .iter()
+        .map(|edge| edge["node"].clone())
+        .collect()
+}
+
 #[tokio::test]
 async fn a_page_reads_what_each_of_its_items_reads_alone() {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -204,19 +216,13 @@ async fn a_page_reads_what_each_of_its_items_reads_alone() {
     const USER: &str = "... on User { id displayName role active
         skills { level skill { id name } } learningGoals { id name }
         mentorProfile { maxMentees freeCapacity acceptingMentees } }";
-    let page = app
-        .gql(
-            &format!("{{ members(first: 40) {{ edges {{ node {{ {USER} }} }} }} }}"),
-            json!({}),
-            Some(&admin),
-        )
-        .await;
-    let members: Vec<Value> = page["data"]["members"]["edges"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{page}"))
-        .iter()
-        .map(|edge| edge["node"].clone())
-        .collect();
+    let members = listed(
+        &app,
+        &admin,
+        &format!("{{ members(first: 40) {{ edges {{ node {{ {USER} }} }} }} }}"),
+        "/data/members/edges",
+    )
+    .await;
     assert_eq!(members.len(), 40);
     assert!(
         members
@@ -236,19 +242,13 @@ async fn a_page_reads_what_each_of_its_items_reads_alone() {
     const CLINIC: &str = "... on Clinic { id title startsAt capacity seatsTaken seatsLeft
         waitlistLength facilitator { id displayName } skills { id name }
         myRegistration { id status waitlistPosition } }";
-    let page = app
-        .gql(
-            &format!("{{ clinics(first: 40) {{ edges {{ node {{ {CLINIC} }} }} }} }}"),
-            json!({}),
-            Some(&learner),
-        )
-        .await;
-    let clinics: Vec<Value> = page["data"]["clinics"]["edges"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{page}"))
-        .iter()
-        .map(|edge| edge["node"].clone())
-        .collect();
+    let clinics = listed(
+        &app,
+        &learner,
+        &format!("{{ clinics(first: 40) {{ edges {{ node {{ {CLINIC} }} }} }} }}"),
+        "/data/clinics/edges",
+    )
+    .await;
     assert_eq!(clinics.len(), 40);
     assert!(
         clinics
@@ -256,6 +256,24 @@ async fn a_page_reads_what_each_of_its_items_reads_alone() {
             .any(|c| c["myRegistration"]["status"] == "WAITLISTED")
     );
     each_alone(&app, &learner, CLINIC, &clinics).await;
+
+    const REGISTRATION: &str = "... on ClinicRegistration { id status waitlistPosition
+        attended clinic { id title startsAt seatsLeft } }";
+    let registrations = listed(
+        &app,
+        &learner,
+        &format!(
+            "{{ me {{ clinicRegistrations(first: 40) {{ edges {{ node {{ {REGISTRATION} }} }} }} }} }}"
+        ),
+        "/data/me/clinicRegistrations/edges",
+    )
+    .await;
+    assert!(
+        registrations
+            .iter()
+            .any(|r| r["waitlistPosition"].as_i64() > Some(0))
+    );
+    each_alone(&app, &learner, REGISTRATION, &registrations).await;
 }
 
 const SUGGESTIONS: &str = "query Suggest($request: ID!, $first: Int!) {
