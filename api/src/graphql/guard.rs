@@ -10,7 +10,6 @@ use std::sync::{Arc, OnceLock};
 use async_graphql::extensions::apollo_persisted_queries::{CacheStorage, LruCacheStorage};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Request, Response, ServerError, ServerResult, Value};
-use sea_orm::DbErr;
 use sha2::{Digest, Sha256};
 
 use super::documents::Documents;
@@ -277,8 +276,6 @@ pub fn coded_execution_error(mut err: ServerError) -> ServerError {
         Some(source) => {
             if let Some(app) = source.downcast_ref::<AppError>() {
                 set_code(&mut err, app);
-            } else if let Some(db) = source.downcast_ref::<DbErr>() {
-                set_code(&mut err, &AppError::internal(db));
             } else {
                 tracing::error!(message = %err.message, "uncoded error from a resolver");
                 set_code(&mut err, &AppError::Internal(String::new()));

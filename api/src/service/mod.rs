@@ -13,6 +13,7 @@ pub mod enrolments;
 pub mod expertise;
 pub mod invitations;
 pub mod lessons;
+pub mod lookups;
 pub mod maintenance;
 pub mod members;
 pub mod mentoring;
