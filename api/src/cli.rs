@@ -199,7 +199,15 @@ async fn serve(settings: Settings) -> ExitCode {
     };
     if demo {
         match crate::seed::demo::seed(&app.state()).await {
-            Ok(created) => print_demo(&created, &app.state().public_url),
+            Ok(created) => print_demo(
+                &created,
+                &app.state().public_url,
+                if app.state().settings.mail.smtp_url.is_none() {
+                    "its mail is written to this log (no VOIMAVARA_SMTP_URL)"
+                } else {
+                    "its mail goes to the relay"
+                },
+            ),
             Err(crate::error::AppError::Conflict(why)) => {
                 tracing::info!("--demo added nothing: {why}");
             }
@@ -239,7 +247,11 @@ async fn seed_demo(mut settings: Settings) -> ExitCode {
     };
     match crate::seed::demo::seed(&app.state()).await {
         Ok(created) => {
-            print_demo(&created, "http://<your server>");
+            print_demo(
+                &created,
+                "http://<your server>",
+                "its mail goes out once the server runs",
+            );
             ExitCode::SUCCESS
         }
         Err(err) => {
@@ -249,7 +261,7 @@ async fn seed_demo(mut settings: Settings) -> ExitCode {
     }
 }
 
-fn print_demo(demo: &crate::seed::demo::Demo, base: &str) {
+fn print_demo(demo: &crate::seed::demo::Demo, base: &str, mail: &str) {
     println!(
         "Demo organisation \"{}\": {} members, {} clinics, {} published courses, {} open mentoring requests.",
         crate::seed::demo::ORGANISATION,
@@ -268,6 +280,7 @@ fn print_demo(demo: &crate::seed::demo::Demo, base: &str) {
             account.role, account.name, account.email
         );
     }
+    println!("An invitation to {} is waiting; {mail}.", demo.invited);
 }
 
 async fn migrate(action: MigrateAction, database: DatabaseSettings) -> ExitCode {

@@ -256,6 +256,42 @@ pub struct Settings {
 
     #[command(flatten)]
     pub sockets: SocketLimits,
+
+    #[command(flatten)]
+    pub mail: MailSettings,
+}
+
+/// Where mail goes and what its links point to.
+#[derive(Args, Clone, Debug, Default)]
+pub struct MailSettings {
+    /// The SMTP relay: `smtp://host:port` (no TLS, a local relay),
+    /// `smtp+starttls://user:pass@host:587` or `smtps://user:pass@host:465`.
+    /// Unset: every mail is written to the log instead, whole.
+    #[arg(long, env = "VOIMAVARA_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+
+    /// A PEM file of certificates to trust for the relay (a private CA),
+    /// besides the public roots.
+    #[arg(long, env = "VOIMAVARA_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<std::path::PathBuf>,
+
+    /// The sender of every mail.
+    #[arg(
+        long,
+        env = "VOIMAVARA_MAIL_FROM",
+        default_value = "Voimavara <no-reply@localhost>"
+    )]
+    pub mail_from: String,
+
+    /// The frontend's base URL that links in mails point to (the public URL
+    /// when unset).
+    #[arg(long, env = "VOIMAVARA_APP_URL")]
+    pub app_url: Option<String>,
+
+    /// How often the mail worker looks for due mail when nothing woke it,
+    /// in milliseconds (a mail queued through any instance wakes it at once).
+    #[arg(long, env = "VOIMAVARA_MAIL_POLL_MS", default_value_t = 10_000)]
+    pub mail_poll_ms: u64,
 }
 
 impl Settings {
@@ -295,6 +331,11 @@ impl Settings {
             prune_interval_s: 600,
             limits: QueryLimits::default(),
             sockets: SocketLimits::default(),
+            mail: MailSettings {
+                mail_from: "Voimavara <no-reply@localhost>".into(),
+                mail_poll_ms: 10_000,
+                ..MailSettings::default()
+            },
         }
     }
 }

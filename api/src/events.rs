@@ -65,6 +65,12 @@ pub enum Event {
         #[serde(rename = "o")]
         org: i64,
     },
+    /// A mail was queued: every instance's mail worker looks for work.
+    #[serde(rename = "m")]
+    Mail {
+        #[serde(rename = "o")]
+        org: i64,
+    },
 }
 
 impl Event {
@@ -74,7 +80,8 @@ impl Event {
             Event::Notification { org, .. }
             | Event::Seats { org, .. }
             | Event::Account { org, .. }
-            | Event::Catalogue { org } => org,
+            | Event::Catalogue { org }
+            | Event::Mail { org } => org,
         }
     }
 }
@@ -111,6 +118,7 @@ struct Hub {
     channels: Mutex<HashMap<i64, broadcast::Sender<Event>>>,
     accounts: Arc<AccountCache>,
     catalogues: Arc<SkillCatalogues>,
+    mail: Arc<tokio::sync::Notify>,
 }
 
 impl Hub {
@@ -120,6 +128,7 @@ impl Hub {
         match event {
             Event::Account { .. } => self.accounts.invalidate(),
             Event::Catalogue { org } => self.catalogues.invalidate(Some(org)),
+            Event::Mail { .. } => self.mail.notify_one(),
             Event::Notification { .. } | Event::Seats { .. } => {}
         }
         let Ok(channels) = self.channels.lock() else {
@@ -166,9 +175,15 @@ impl Bus {
                 channels: Mutex::new(HashMap::new()),
                 accounts,
                 catalogues,
+                mail: Arc::new(tokio::sync::Notify::new()),
             }),
             postgres,
         }
+    }
+
+    /// Woken when a mail is queued through any instance.
+    pub fn mail_queued(&self) -> Arc<tokio::sync::Notify> {
+        self.hub.mail.clone()
     }
 
     /// A receiver of every event of one organisation from now on.

@@ -7,6 +7,7 @@
 //!   [`auth::Actor`], checks permission, applies a [`domain`] rule and writes
 //!   in one transaction.
 //! - [`domain`]: pure types and rules, no database, no HTTP.
+//! - [`mail`]: the worker that delivers the outbox, beside [`http`].
 
 pub mod auth;
 pub mod catalogue;
@@ -20,6 +21,7 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod http;
+pub mod mail;
 pub mod metrics;
 pub mod random;
 pub mod secrets;

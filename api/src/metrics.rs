@@ -29,6 +29,7 @@ pub struct Metrics {
     pool: IntGaugeVec,
     subscriptions: IntGauge,
     operations: IntGaugeVec,
+    mails: IntCounterVec,
     operation_names: Mutex<HashSet<String>>,
 }
 
@@ -79,6 +80,17 @@ impl Metrics {
             ),
             &["state"],
         )?;
+        let mails = IntCounterVec::new(
+            Opts::new(
+                "mails_total",
+                "Mail attempts by outcome: sent, retry (will be tried again), failed (given up), dropped (no longer applied), released (handed back at shutdown)",
+            ),
+            &["outcome"],
+        )?;
+        for outcome in ["sent", "retry", "failed", "dropped", "released"] {
+            mails.with_label_values(&[outcome]);
+        }
+        registry.register(Box::new(mails.clone()))?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(errors.clone()))?;
@@ -97,8 +109,14 @@ impl Metrics {
             pool,
             subscriptions,
             operations,
+            mails,
             operation_names: Mutex::new(HashSet::new()),
         })
+    }
+
+    /// Counts one mail attempt's outcome.
+    pub fn mail(&self, outcome: &str) {
+        self.mails.with_label_values(&[outcome]).inc();
     }
 
     /// Counts every statement the connection runs, through sea-orm's metric

@@ -43,6 +43,7 @@ pub struct Application {
     server: Server,
     state: State,
     in_flight: Arc<InFlight>,
+    mail: crate::mail::worker::Worker,
 }
 
 /// How long a stopping server waits for the requests in flight.
@@ -128,6 +129,8 @@ impl Application {
             writer: Arc::new(tokio::sync::Mutex::new(())),
         });
         crate::service::maintenance::start(state.clone());
+        let mail =
+            crate::mail::worker::Worker::start(state.clone()).map_err(StartupError::Settings)?;
         let http_state = HttpState::new(state.clone());
         let cors_origins = settings.cors_origins.clone();
         let in_flight = Arc::new(InFlight::default());
@@ -170,6 +173,7 @@ impl Application {
             server: server.run(),
             state,
             in_flight,
+            mail,
         })
     }
 
@@ -191,12 +195,14 @@ impl Application {
     /// Serves until stopped. SIGTERM and SIGINT stop accepting new
     /// connections and let requests in flight finish (see [`drain`]).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        drain::serve(
+        let served = drain::serve(
             self.server,
             self.in_flight,
             std::time::Duration::from_secs(SHUTDOWN_TIMEOUT_S),
         )
-        .await
+        .await;
+        self.mail.stop().await;
+        served
     }
 }
 

@@ -8,6 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub name: String,
+    /// The language new members start with.
+    pub default_locale: crate::Locale,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

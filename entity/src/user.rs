@@ -12,6 +12,18 @@ pub enum Role {
     Member,
 }
 
+/// A member's language: mails and dates are written in it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum Locale {
+    #[sea_orm(string_value = "FI")]
+    Fi,
+    #[sea_orm(string_value = "SV")]
+    Sv,
+    #[sea_orm(string_value = "EN")]
+    En,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
@@ -25,6 +37,9 @@ pub struct Model {
     pub active: bool,
     pub token_version: i32,
     pub calendar_token: String,
+    pub locale: Locale,
+    /// The notification kinds also mailed, by stored name, comma-separated.
+    pub email_kinds: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

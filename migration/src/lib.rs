@@ -13,6 +13,7 @@ mod m20261128_000004_mentoring_and_notifications;
 mod m20261206_000005_security;
 mod m20261206_000006_rules_in_the_database;
 mod m20261206_000007_read_path;
+mod m20261206_000008_mail;
 
 /// The ordered list of every migration.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000005_security::Migration),
             Box::new(m20261206_000006_rules_in_the_database::Migration),
             Box::new(m20261206_000007_read_path::Migration),
+            Box::new(m20261206_000008_mail::Migration),
         ]
     }
 }

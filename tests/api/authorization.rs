@@ -563,6 +563,38 @@ pub fn rows() -> Vec<Row> {
             expect: [UNAUTH, NOT_FOUND, Allowed, Allowed, Allowed, Allowed],
         },
         Row {
+            operation: "requestPasswordReset",
+            document: "mutation { requestPasswordReset(email: \"matrix-member@example.fi\") }",
+            vars: none,
+            expect: [Allowed, Allowed, Allowed, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "resetPassword",
+            document: "mutation($p: String!) { resetPassword(input: {token: \"not a token\", newPassword: $p}) { accessToken } }",
+            vars: |_, _, _| Box::pin(async move { json!({"p": PASSWORD}) }),
+            // Anyone may try; only a mailed token works (see tests/api/mail.rs).
+            expect: [Code("BAD_USER_INPUT"); 6],
+        },
+        Row {
+            operation: "updateMe",
+            document: "mutation { updateMe(input: {locale: EN}) { id } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "setDefaultLocale",
+            document: "mutation { setDefaultLocale(locale: FI) { id } }",
+            vars: none,
+            // Another organisation's admin sets their own organisation's.
+            expect: [UNAUTH, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "reactivateMember",
+            document: "mutation($id: ID!) { reactivateMember(userId: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
+        },
+        Row {
             operation: "deactivateMember",
             document: "mutation($id: ID!) { deactivateMember(userId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),

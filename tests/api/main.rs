@@ -15,6 +15,7 @@ mod faults;
 mod fuzz;
 mod http_transport;
 mod logs;
+mod mail;
 mod members;
 mod mentoring;
 mod migrations;

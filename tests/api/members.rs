@@ -459,6 +459,25 @@ async fn a_deactivated_members_tokens_stop_working_at_once() {
         .gql("mutation { login(input: {email: \"gone@example.fi\", password: \"correct horse battery staple\"}) { accessToken } }", json!({}), None)
         .await;
     assert_eq!(error_code(&login), Some("UNAUTHENTICATED"));
+
+    // Brought back, they sign in again; the old session stays ended.
+    let back = app
+        .gql(
+            "mutation($id: ID!) { reactivateMember(userId: $id) { active } }",
+            json!({"id": member.user_id}),
+            admin.token(),
+        )
+        .await;
+    assert_eq!(back["data"]["reactivateMember"]["active"], true, "{back}");
+    let login = app
+        .gql("mutation { login(input: {email: \"gone@example.fi\", password: \"correct horse battery staple\"}) { accessToken } }", json!({}), None)
+        .await;
+    let fresh = login["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{login}"));
+    assert!(app.gql(ME, json!({}), Some(fresh)).await["errors"].is_null());
+    let old = app.gql(ME, json!({}), member.token()).await;
+    assert_eq!(error_code(&old), Some("UNAUTHENTICATED"));
 }
 
 #[tokio::test]

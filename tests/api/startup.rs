@@ -82,6 +82,10 @@ async fn help_never_prints_secrets_from_the_environment() {
             "hunter2-jwt-secret-hunter2-jwt-secret",
         )
         .env("VOIMAVARA_METRICS_TOKEN", "hunter2-metrics-token")
+        .env(
+            "VOIMAVARA_SMTP_URL",
+            "smtps://mail:hunter2-smtp@relay.example",
+        )
         .output()
         .await
         .unwrap();
@@ -89,4 +93,46 @@ async fn help_never_prints_secrets_from_the_environment() {
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("DATABASE_URL"), "{help}");
     assert!(!help.contains("hunter2"), "{help}");
+}
+
+#[tokio::test]
+async fn mail_settings_that_cannot_work_are_clear_start_up_errors() {
+    let db = TestDb::create().await;
+    for (name, value, said) in [
+        (
+            "VOIMAVARA_SMTP_URL",
+            "ftp://relay.example",
+            "is not smtp://",
+        ),
+        ("VOIMAVARA_SMTP_URL", "smtp://", "has no host"),
+        (
+            "VOIMAVARA_APP_URL",
+            "javascript:alert(1)",
+            "VOIMAVARA_APP_URL",
+        ),
+        (
+            "VOIMAVARA_SMTP_CA_FILE",
+            "/nonexistent/ca.pem",
+            "VOIMAVARA_SMTP_CA_FILE",
+        ),
+    ] {
+        let mut env = vec![(name, value)];
+        if name == "VOIMAVARA_SMTP_CA_FILE" {
+            env.push(("VOIMAVARA_SMTP_URL", "smtps://mail:secret@relay.example"));
+        }
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_voimavara"))
+            .args(["serve", "--database-url", &db.url, "--bind", "127.0.0.1:0"])
+            .env("VOIMAVARA_JWT_SECRET", crate::helpers::TEST_SECRET)
+            .envs(env)
+            .output()
+            .await
+            .unwrap();
+        assert!(!out.status.success(), "{name}={value} started");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(said), "{name}={value}: {stderr}");
+        assert!(
+            !stderr.contains("secret@"),
+            "the relay's password is never printed"
+        );
+    }
 }

@@ -24,12 +24,14 @@ impl std::fmt::Debug for TokenKeys {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     Invitation,
+    PasswordReset,
 }
 
 impl Purpose {
     fn label(self) -> &'static [u8] {
         match self {
             Purpose::Invitation => b"invitation",
+            Purpose::PasswordReset => b"password reset",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod courses;
 pub mod email;
 pub mod expertise;
 pub mod invitations;
+pub mod mail;
 pub mod matching;
 pub mod mentoring;
 pub mod notifications;

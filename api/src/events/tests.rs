@@ -36,7 +36,19 @@ fn hub() -> Hub {
         channels: Mutex::new(HashMap::new()),
         accounts: Arc::new(AccountCache::new(chrono::Duration::seconds(60))),
         catalogues: Arc::new(crate::catalogue::SkillCatalogues::default()),
+        mail: Arc::new(tokio::sync::Notify::new()),
     }
+}
+
+#[tokio::test]
+async fn a_queued_mail_wakes_the_mail_worker() {
+    let hub = hub();
+    let woken = hub.mail.clone();
+    hub.deliver(Event::Mail { org: 3 });
+    // A permit was stored: the waiter returns at once.
+    tokio::time::timeout(std::time::Duration::from_secs(5), woken.notified())
+        .await
+        .expect("the worker is woken");
 }
 
 #[test]

@@ -52,6 +52,13 @@ pub fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a AppState> {
         .map_err(|_| AppError::internal("state missing from the schema"))
 }
 
+/// The shared state itself, for work that outlives the request.
+pub fn shared_state(ctx: &Context<'_>) -> AppResult<State> {
+    ctx.data::<State>()
+        .cloned()
+        .map_err(|_| AppError::internal("state missing from the schema"))
+}
+
 /// The authenticated caller, or `UNAUTHENTICATED`.
 pub async fn actor(ctx: &Context<'_>) -> AppResult<Actor> {
     let state = state(ctx)?;

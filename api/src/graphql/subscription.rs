@@ -9,10 +9,9 @@ use async_graphql::{Context, ID, Subscription};
 use futures_util::Stream;
 use tokio::sync::broadcast::{self, error::RecvError};
 
-use crate::context::State;
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
-use crate::graphql::context::actor;
+use crate::graphql::context::{actor, shared_state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::types::{Clinic, Notification};
 use crate::service::{clinics, notifications};
@@ -20,12 +19,6 @@ use crate::service::{clinics, notifications};
 /// All subscriptions.
 #[derive(Default)]
 pub struct SubscriptionRoot;
-
-fn shared_state(ctx: &Context<'_>) -> Result<State, AppError> {
-    ctx.data::<State>()
-        .cloned()
-        .map_err(|_| AppError::internal("state missing from the schema"))
-}
 
 const LAGGED: &str = "this subscription fell too far behind and was closed; subscribe again";
 

@@ -40,7 +40,12 @@ pub struct Demo {
     pub clinics: usize,
     pub courses: usize,
     pub open_requests: usize,
+    /// The address of an invitation left waiting, whose mail the tour shows.
+    pub invited: String,
 }
+
+/// The address of the invitation the demo leaves waiting.
+pub const INVITED: &str = "uusi.jasen@kuusisto.example";
 
 /// Fills an empty database with the demo organisation.
 pub async fn seed(state: &AppState) -> AppResult<Demo> {
@@ -57,6 +62,10 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
     let open_requests = requests(state, &actors, &skills).await?;
     let clinics = clinics::schedule_all(state, admin, &actors, &skills).await?;
     let courses = courses::publish(state, admin, &actors, &skills).await?;
+    // One newcomer is still to join: their invitation mail goes out (to the
+    // log, unless a relay is configured).
+    let invited = INVITED.to_owned();
+    invitations::invite(state, admin, &invited, entity::Role::Member).await?;
 
     let account = |role, index: usize| Account {
         role,
@@ -73,6 +82,7 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
         clinics,
         courses,
         open_requests,
+        invited,
     })
 }
 

@@ -80,6 +80,10 @@ pub async fn insert_user(
     role: Role,
 ) -> AppResult<user::Model> {
     let now = state.clock.now();
+    let locale = organisation::Entity::find_by_id(organisation_id)
+        .one(conn)
+        .await?
+        .map_or(entity::Locale::En, |o| o.default_locale);
     Ok(user::ActiveModel {
         organisation_id: Set(organisation_id),
         email: Set(email.into_inner()),
@@ -89,6 +93,7 @@ pub async fn insert_user(
         active: Set(true),
         token_version: Set(0),
         calendar_token: Set(state.random.token()),
+        locale: Set(locale),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -1,10 +1,10 @@
 //! Inviting members and accepting invitations.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{Role, invitation, organisation, outbox, user};
+use entity::{Role, invitation, organisation, user};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    sea_query::Expr,
+    QuerySelect, sea_query::Expr,
 };
 
 use super::sessions::{self, Session, token_hash};
@@ -14,6 +14,7 @@ use crate::auth::{Actor, password, permissions};
 use crate::context::AppState;
 use crate::db;
 use crate::domain::invitations::{InvitationStatus, status as invitation_status};
+use crate::domain::mail::MailKind;
 use crate::domain::paging::{PageRequest, Paged};
 use crate::domain::{Email, Password, text};
 use crate::error::{AppError, AppResult};
@@ -76,26 +77,7 @@ pub async fn invite(state: &AppState, actor: &Actor, email: &str, role: Role) ->
     }
     .insert(&txn)
     .await?;
-    outbox::ActiveModel {
-        organisation_id: Set(actor.organisation_id),
-        kind: Set("invitation".into()),
-        recipient: Set(email.as_str().to_owned()),
-        subject: Set(format!(
-            "You are invited to {} on Voimavara",
-            organisation.name
-        )),
-        // The token is not kept here: the mail is written when it is sent.
-        body: Set(format!(
-            "invitation {} to {}, expiring {}",
-            invitation.id,
-            organisation.name,
-            invitation.expires_at.format("%Y-%m-%d %H:%M UTC")
-        )),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    super::outbox::queue_invitation(&txn, &organisation, &invitation, now).await?;
     db::commit(txn, state).await?;
     Ok(Issued { invitation, token })
 }
@@ -175,6 +157,13 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> AppResult<invit
             "the invitation was already accepted".into(),
         ));
     }
+    super::outbox::withdraw(
+        &txn,
+        MailKind::Invitation,
+        [revoked.id],
+        "the invitation was revoked",
+    )
+    .await?;
     db::commit(txn, state).await?;
     Ok(revoked)
 }
@@ -187,14 +176,27 @@ pub async fn void_sent_by(
     inviter: i64,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    invitation::Entity::update_many()
-        .col_expr(invitation::Column::RevokedAt, Expr::value(now))
+    let voided: Vec<i64> = invitation::Entity::find()
+        .select_only()
+        .column(invitation::Column::Id)
         .filter(invitation::Column::InvitedBy.eq(inviter))
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
+        .into_tuple()
+        .all(conn)
+        .await?;
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::RevokedAt, Expr::value(now))
+        .filter(invitation::Column::Id.is_in(voided.iter().copied()))
         .exec(conn)
         .await?;
-    Ok(())
+    super::outbox::withdraw(
+        conn,
+        MailKind::Invitation,
+        voided,
+        "its inviter is no longer an active admin",
+    )
+    .await
 }
 
 /// Accepts an invitation: creates the member and signs them in. Each
@@ -260,6 +262,13 @@ pub async fn accept(
     if claimed.rows_affected != 1 {
         return Err(invalid());
     }
+    super::outbox::withdraw(
+        &txn,
+        MailKind::Invitation,
+        [found.id],
+        "the invitation was accepted",
+    )
+    .await?;
     if accounts::email_taken(&txn, &found.email).await? {
         return Err(AppError::Conflict(
             "an account with this address already exists".into(),

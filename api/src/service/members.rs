@@ -138,6 +138,26 @@ pub async fn deactivate(state: &AppState, actor: &Actor, user_id: i64) -> AppRes
     Ok(user)
 }
 
+/// Brings a deactivated member back (ADMIN): they sign in again with their
+/// password (or a reset link); their old sessions stay ended.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
+pub async fn reactivate(state: &AppState, actor: &Actor, user_id: i64) -> AppResult<user::Model> {
+    permissions::require_admin(actor)?;
+    let now = state.clock.now();
+    let txn = db::begin_write(state).await?;
+    let target = load_for_change(&txn, actor, user_id).await?;
+    if target.active {
+        return Ok(target);
+    }
+    let mut active: user::ActiveModel = target.into();
+    active.active = Set(true);
+    active.updated_at = Set(now);
+    let user = active.update(&txn).await?;
+    sessions::account_changed(user.organisation_id, user.id);
+    db::commit(txn, state).await?;
+    Ok(user)
+}
+
 /// Locks the organisation's row (PostgreSQL; SQLite's write transaction is
 /// already exclusive) so admin changes are serialised, then loads the target.
 async fn load_for_change(

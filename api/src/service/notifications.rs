@@ -44,6 +44,7 @@ pub async fn notify(
         user: written.user_id,
         id: written.id,
     });
+    super::outbox::queue_notification(conn, &written, new.kind, now).await?;
     Ok(written)
 }
 

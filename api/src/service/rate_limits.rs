@@ -58,6 +58,26 @@ pub const ACCEPT_INVITATION_PER_CLIENT: Limit = Limit {
     window: Duration::hours(1),
 };
 
+/// Password-reset requests per client address.
+pub const RESET_REQUEST_PER_CLIENT: Limit = Limit {
+    bucket: "reset-request-client",
+    max: 10,
+    window: Duration::hours(1),
+};
+/// Password-reset mails per address (beyond it, requests are answered as
+/// usual and nothing is sent).
+pub const RESET_MAIL_PER_ADDRESS: Limit = Limit {
+    bucket: "reset-mail-address",
+    max: 3,
+    window: Duration::hours(1),
+};
+/// Password resets per client address.
+pub const RESET_PER_CLIENT: Limit = Limit {
+    bucket: "reset-client",
+    max: 10,
+    window: Duration::hours(1),
+};
+
 /// The longest window of any limit: attempts older than this count for nothing.
 pub const LONGEST_WINDOW: Duration = Duration::hours(1);
 

@@ -1,12 +1,15 @@
 //! `inviteMember`, `acceptInvitation`, `setMemberRole`, `deactivateMember`,
-//! `changePassword`.
+//! `reactivateMember`, `changePassword`, `updateMe`, `setDefaultLocale`.
 
 use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::graphql::context::{actor, client_addr, state};
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::types::{AuthPayload, Invitation, Role, User};
-use crate::service::{invitations, members, sessions};
+use crate::graphql::types::{
+    AuthPayload, Invitation, Locale, NotificationKind, Organisation, Role, User,
+};
+use crate::service::users::MySettings;
+use crate::service::{invitations, members, organisations, sessions, users};
 
 /// Whom to invite.
 #[derive(InputObject)]
@@ -34,6 +37,18 @@ pub struct ChangePasswordInput {
     pub current_password: String,
     /// 10 to 256 characters.
     pub new_password: String,
+}
+
+/// A member's own settings; what is left out stays as it is.
+#[derive(InputObject)]
+pub struct UpdateMeInput {
+    /// Name shown to others (1 to 200 characters).
+    pub display_name: Option<String>,
+    /// The language mails and dates are written in.
+    pub locale: Option<Locale>,
+    /// The notification kinds that also reach you by e-mail (the whole
+    /// choice; an empty list mails none).
+    pub email_notifications: Option<Vec<NotificationKind>>,
 }
 
 #[derive(Default)]
@@ -113,6 +128,51 @@ impl MemberMutation {
         let user_id = ids::decode(&user_id, Kind::User, "userId")?;
         Ok(User::new(
             members::deactivate(state(ctx)?, &actor, user_id).await?,
+        ))
+    }
+
+    /// Brings a deactivated member back (ADMIN). They sign in with their
+    /// password again; their old sessions stay ended.
+    async fn reactivate_member(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The member to bring back.")] user_id: ID,
+    ) -> async_graphql::Result<User> {
+        let actor = actor(ctx).await?;
+        let user_id = ids::decode(&user_id, Kind::User, "userId")?;
+        Ok(User::new(
+            members::reactivate(state(ctx)?, &actor, user_id).await?,
+        ))
+    }
+
+    /// Changes the caller's own name, language or e-mailed notification kinds.
+    async fn update_me(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateMeInput,
+    ) -> async_graphql::Result<User> {
+        let actor = actor(ctx).await?;
+        let settings = MySettings {
+            display_name: input.display_name,
+            locale: input.locale.map(Into::into),
+            email_kinds: input
+                .email_notifications
+                .map(|kinds| kinds.into_iter().map(Into::into).collect()),
+        };
+        Ok(User::owned(
+            users::update_me(state(ctx)?, &actor, settings).await?,
+        ))
+    }
+
+    /// Sets the language new members of the organisation start with (ADMIN).
+    async fn set_default_locale(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language new members start with.")] locale: Locale,
+    ) -> async_graphql::Result<Organisation> {
+        let actor = actor(ctx).await?;
+        Ok(Organisation(
+            organisations::set_default_locale(state(ctx)?, &actor, locale.into()).await?,
         ))
     }
 

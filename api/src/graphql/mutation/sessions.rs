@@ -1,11 +1,12 @@
-//! `signUp`, `login`, `refreshSession`, `logout`.
+//! `signUp`, `login`, `refreshSession`, `logout`, `requestPasswordReset`,
+//! `resetPassword`.
 
 use async_graphql::{Context, InputObject, Object};
 
-use crate::graphql::context::{client_addr, state};
+use crate::graphql::context::{client_addr, shared_state, state};
 use crate::graphql::types::AuthPayload;
 use crate::service::accounts::{self, SignUp};
-use crate::service::sessions;
+use crate::service::{password_resets, sessions};
 
 /// A new organisation and its first admin.
 #[derive(InputObject)]
@@ -25,6 +26,15 @@ pub struct SignUpInput {
 pub struct LoginInput {
     pub email: String,
     pub password: String,
+}
+
+/// A new password set with a reset link's token.
+#[derive(InputObject)]
+pub struct ResetPasswordInput {
+    /// The token from the reset link (`…/reset-password?token=…`).
+    pub token: String,
+    /// 10 to 256 characters.
+    pub new_password: String,
 }
 
 #[derive(Default)]
@@ -77,6 +87,37 @@ impl SessionMutation {
         refresh_token: String,
     ) -> async_graphql::Result<AuthPayload> {
         Ok(sessions::refresh(state(ctx)?, &refresh_token).await?.into())
+    }
+
+    /// Mails a single-use link, valid for one hour, to the active member with
+    /// this address. Always answers true, at once, whether or not the address
+    /// belongs to anyone; 10 requests an hour per client address, and at
+    /// most 3 links an hour per address.
+    async fn request_password_reset(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The member's sign-in address.")] email: String,
+    ) -> async_graphql::Result<bool> {
+        password_resets::request(&shared_state(ctx)?, &email, Some(&client_addr(ctx))).await?;
+        Ok(true)
+    }
+
+    /// Sets a new password with a reset link's token and signs in; the link
+    /// works once, and every other session of the account ends. 10 an hour
+    /// per client address.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ResetPasswordInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        Ok(password_resets::reset(
+            state(ctx)?,
+            &input.token,
+            &input.new_password,
+            Some(&client_addr(ctx)),
+        )
+        .await?
+        .into())
     }
 
     /// Ends the session the refresh token belongs to. Always true.

@@ -20,8 +20,8 @@ pub use mentoring::{
     AutoMatchResult, MatchedPairing, MentorProfile, MentorSuggestion, MentoringRequest,
     MentoringSession, Pairing, RequestStatus,
 };
-pub use node::{Node, Notification};
+pub use node::{Node, Notification, NotificationKind};
 pub use organisation::Organisation;
 pub use session::AuthPayload;
 pub use skill::{Skill, SkillKind};
-pub use user::{Role, User};
+pub use user::{Locale, Role, User};

@@ -22,6 +22,11 @@ impl Organisation {
         &self.0.name
     }
 
+    /// The language new members start with (each may choose their own).
+    async fn default_locale(&self) -> super::user::Locale {
+        self.0.default_locale.into()
+    }
+
     /// When the organisation signed up.
     async fn created_at(&self) -> Timestamp {
         self.0.created_at.into()

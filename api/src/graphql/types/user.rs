@@ -23,6 +23,18 @@ pub enum Role {
     Member,
 }
 
+/// A language mails and dates are written in.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::Locale")]
+pub enum Locale {
+    /// Finnish.
+    Fi,
+    /// Swedish.
+    Sv,
+    /// English.
+    En,
+}
+
 /// A member of an organisation.
 pub struct User {
     pub model: user::Model,
@@ -50,6 +62,14 @@ impl User {
             for_owner: false,
             extras: Some(Box::new(row.extras)),
         }
+    }
+
+    /// Whether the one asking is this member.
+    async fn seen_by_owner(&self, ctx: &Context<'_>) -> bool {
+        self.for_owner
+            || actor(ctx)
+                .await
+                .is_ok_and(|me| permissions::is_self(&me, self.model.id))
     }
 
     /// A member as seen by themselves.
@@ -185,14 +205,32 @@ impl User {
         ))
     }
 
+    /// The language the member's mails are written in.
+    async fn locale(&self) -> Locale {
+        self.model.locale.into()
+    }
+
+    /// The notification kinds that also reach the member by e-mail. Visible
+    /// to its owner only: null for anyone else.
+    async fn email_notifications(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<super::NotificationKind>>> {
+        if !self.seen_by_owner(ctx).await {
+            return Ok(None);
+        }
+        Ok(Some(
+            crate::domain::mail::email_kinds(&self.model.email_kinds)
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        ))
+    }
+
     /// The member's personal iCalendar feed (absolute URL). Visible to its owner
     /// only: null for anyone else.
     async fn calendar_url(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        let owner = self.for_owner
-            || actor(ctx)
-                .await
-                .is_ok_and(|me| permissions::is_self(&me, self.model.id));
-        if !owner {
+        if !self.seen_by_owner(ctx).await {
             return Ok(None);
         }
         let state = state(ctx)?;

@@ -90,6 +90,8 @@ model_columns!(
         active: Active,
         token_version: TokenVersion,
         calendar_token: CalendarToken,
+        locale: Locale,
+        email_kinds: EmailKinds,
         created_at: CreatedAt,
         updated_at: UpdatedAt,
     }
