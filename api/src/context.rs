@@ -37,6 +37,20 @@ pub struct AppState {
 /// Shared handle on the state.
 pub type State = Arc<AppState>;
 
+impl AppState {
+    /// The frontend's base URL, which links in mails and single sign-on's
+    /// redirects point to (`VOIMAVARA_APP_URL`, else the public URL).
+    pub fn app_url(&self) -> String {
+        self.settings
+            .mail
+            .app_url
+            .clone()
+            .unwrap_or_else(|| self.public_url.clone())
+            .trim_end_matches('/')
+            .to_owned()
+    }
+}
+
 /// Where a request came from, for rate limits.
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub String);

@@ -29,6 +29,9 @@ pub mod seat;
 pub mod seat_pool;
 pub mod server_setting;
 pub mod skill;
+pub mod sso_code;
+pub mod sso_flow;
+pub mod sso_setting;
 pub mod user;
 pub mod user_skill;
 

@@ -15,6 +15,9 @@ pub struct Model {
     pub family_expires_at: DateTimeUtc,
     pub used_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// The session was opened through the organisation's OpenID provider
+    /// (set on a family's first token).
+    pub via_sso: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m20261206_000005_security;
 mod m20261206_000006_rules_in_the_database;
 mod m20261206_000007_read_path;
 mod m20261206_000008_mail;
+mod m20261206_000009_sso;
 
 /// The ordered list of every migration.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000006_rules_in_the_database::Migration),
             Box::new(m20261206_000007_read_path::Migration),
             Box::new(m20261206_000008_mail::Migration),
+            Box::new(m20261206_000009_sso::Migration),
         ]
     }
 }

@@ -595,6 +595,26 @@ pub fn rows() -> Vec<Row> {
             expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
         },
         Row {
+            operation: "configureSso",
+            document: "mutation { configureSso(input: {issuer: \"http://127.0.0.1:1\", clientId: \"c\", clientSecret: \"s\", allowedDomains: [\"example.fi\"]}) { enabled } }",
+            vars: none,
+            // Admins get as far as reading the (absent) discovery document.
+            expect: [UNAUTH, Code("BAD_USER_INPUT"), FORBIDDEN, FORBIDDEN, FORBIDDEN, Code("BAD_USER_INPUT")],
+        },
+        Row {
+            operation: "disableSso",
+            document: "mutation { disableSso { enabled } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "completeSso",
+            document: "mutation { completeSso(code: \"not a code\") { accessToken } }",
+            vars: none,
+            // Anyone may try; only a code from a finished sign-in works (tests/api/sso.rs).
+            expect: [Code("BAD_USER_INPUT"); 6],
+        },
+        Row {
             operation: "deactivateMember",
             document: "mutation($id: ID!) { deactivateMember(userId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),

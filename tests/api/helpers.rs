@@ -202,11 +202,16 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 impl TestApp {
     /// A second server instance on the same database (the first keeps owning it).
     pub async fn sibling(&self) -> TestApp {
+        self.sibling_with(|_| {}).await
+    }
+
+    /// Like [`TestApp::sibling`], after `configure` has adjusted its settings.
+    pub async fn sibling_with(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
         let shared = TestDb {
             url: self.db.url.clone(),
             cleanup: None,
         };
-        spawn_on(shared, |_| {}).await
+        spawn_on(shared, configure).await
     }
 }
 

@@ -27,5 +27,6 @@ mod semantics;
 mod sessions;
 mod soak;
 mod sockets;
+mod sso;
 mod startup;
 mod subscriptions;

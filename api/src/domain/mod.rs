@@ -15,6 +15,7 @@ pub mod password;
 pub mod recurrence;
 pub mod seats;
 pub mod skills;
+pub mod sso;
 pub mod text;
 
 pub use email::Email;

@@ -7,6 +7,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod negotiate;
 pub mod pages;
+pub mod sso;
 pub mod ws;
 
 use actix_web::web;
@@ -58,5 +59,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(pages::metrics))
         .route("/calendar/{file}", web::get().to(calendar::feed))
         .route("/calendar/{file}", web::head().to(calendar::feed))
-        .route("/calendar/{file}", web::route().to(pages::read_only));
+        .route("/calendar/{file}", web::route().to(pages::read_only))
+        .route("/auth/sso/start", web::get().to(sso::start))
+        .route("/auth/sso/callback", web::get().to(sso::callback));
 }

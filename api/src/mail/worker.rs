@@ -49,12 +49,7 @@ impl Worker {
             templates: Templates::load()?,
             transport: Transport::from_settings(settings)?,
             from: settings.mail_from.clone(),
-            app_url: settings
-                .app_url
-                .clone()
-                .unwrap_or_else(|| state.public_url.clone())
-                .trim_end_matches('/')
-                .to_owned(),
+            app_url: state.app_url(),
         };
         let app_url = url::Url::parse(&mailer.app_url)
             .map_err(|_| format!("VOIMAVARA_APP_URL `{}` is not a URL", mailer.app_url))?;

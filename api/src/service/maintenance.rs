@@ -1,9 +1,10 @@
 //! Periodic clean-up, run by every instance (deleting is idempotent):
 //! rate-limit attempts too old to count, refresh tokens that can no longer
-//! be used, invitations long expired or revoked, leases whose holder died.
+//! be used, invitations long expired or revoked, leases whose holder died,
+//! single sign-on flows and codes past their time.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{automatch_lease, invitation, refresh_token};
+use entity::{automatch_lease, invitation, refresh_token, sso_code, sso_flow};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
 use super::rate_limits;
@@ -23,6 +24,7 @@ pub struct Pruned {
     pub refresh_tokens: u64,
     pub invitations: u64,
     pub leases: u64,
+    pub sso: u64,
 }
 
 /// Deletes what can no longer matter at `now`, in one transaction.
@@ -48,6 +50,16 @@ pub async fn prune(state: &AppState) -> AppResult<Pruned> {
             .exec(&*txn)
             .await?
             .rows_affected,
+        sso: sso_flow::Entity::delete_many()
+            .filter(sso_flow::Column::ExpiresAt.lte(now))
+            .exec(&*txn)
+            .await?
+            .rows_affected
+            + sso_code::Entity::delete_many()
+                .filter(sso_code::Column::ExpiresAt.lte(now))
+                .exec(&*txn)
+                .await?
+                .rows_affected,
     };
     db::commit(txn, state).await?;
     Ok(pruned)

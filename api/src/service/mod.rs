@@ -34,5 +34,6 @@ pub mod seats;
 pub mod session_tokens;
 pub mod sessions;
 pub mod skills;
+pub mod sso;
 pub mod statuses;
 pub mod users;

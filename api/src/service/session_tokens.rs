@@ -54,9 +54,21 @@ pub async fn start_session(
     state: &AppState,
     user: user::Model,
 ) -> AppResult<Session> {
+    start_session_with(conn, state, user, false).await
+}
+
+/// Like [`start_session`], saying whether the member came through the
+/// organisation's OpenID provider.
+#[tracing::instrument(skip_all)]
+pub async fn start_session_with(
+    conn: &impl ConnectionTrait,
+    state: &AppState,
+    user: user::Model,
+    via_sso: bool,
+) -> AppResult<Session> {
     let now = state.clock.now();
     let family = state.random.token();
-    let (refresh_token, _) = insert_refresh_token(
+    let (refresh_token, first) = insert_refresh_token(
         conn,
         state,
         user.id,
@@ -64,6 +76,13 @@ pub async fn start_session(
         now + REFRESH_ABSOLUTE_TTL,
     )
     .await?;
+    if via_sso {
+        refresh_token::Entity::update_many()
+            .col_expr(refresh_token::Column::ViaSso, Expr::value(true))
+            .filter(refresh_token::Column::Id.eq(first.id))
+            .exec(conn)
+            .await?;
+    }
     let (access_token, expires_at) = state.jwt.issue(user.id, user.token_version, &family, now)?;
     Ok(Session {
         access_token,

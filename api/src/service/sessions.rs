@@ -151,6 +151,11 @@ pub async fn login(
         Some(user) if ok && user.active => user,
         _ => return Err(AppError::Unauthenticated("wrong email or password")),
     };
+    // An organisation that signs in only through its provider: answered
+    // exactly as a wrong password, and counted as one.
+    if !super::sso::password_login_allowed(&state.db, user.organisation_id).await? {
+        return Err(AppError::Unauthenticated("wrong email or password"));
+    }
 
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;

@@ -7,6 +7,7 @@ mod mentoring;
 mod notifications;
 mod sessions;
 mod skills;
+mod sso;
 
 use async_graphql::MergedObject;
 
@@ -21,4 +22,5 @@ pub struct MutationRoot(
     mentoring::MentoringMutation,
     notifications::NotificationMutation,
     skills::SkillMutation,
+    sso::SsoMutation,
 );

@@ -21,7 +21,7 @@ pub use mentoring::{
     MentoringSession, Pairing, RequestStatus,
 };
 pub use node::{Node, Notification, NotificationKind};
-pub use organisation::Organisation;
+pub use organisation::{Organisation, SsoSettings};
 pub use session::AuthPayload;
 pub use skill::{Skill, SkillKind};
 pub use user::{Locale, Role, User};
