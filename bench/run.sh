@@ -25,7 +25,7 @@ DURATION=${BENCH_DURATION:-20s}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
 PG_URL=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
-SCENARIOS="healthz board me suggestions register_cancel"
+SCENARIOS=${BENCH_SCENARIOS:-"healthz board me suggestions register_cancel presence_report"}
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk" >&2

@@ -199,15 +199,19 @@ async fn serve(settings: Settings) -> ExitCode {
     };
     if demo {
         match crate::seed::demo::seed(&app.state()).await {
-            Ok(created) => print_demo(
-                &created,
-                &app.state().public_url,
-                if app.state().settings.mail.smtp_url.is_none() {
-                    "its mail is written to this log (no VOIMAVARA_SMTP_URL)"
-                } else {
-                    "its mail goes to the relay"
-                },
-            ),
+            Ok(created) => {
+                // Seeding ran outside a request: wake the mail worker now.
+                app.state().events.mail_queued().notify_one();
+                print_demo(
+                    &created,
+                    &app.state().public_url,
+                    if app.state().settings.mail.smtp_url.is_none() {
+                        "its mail is written to this log (no VOIMAVARA_SMTP_URL)"
+                    } else {
+                        "its mail goes to the relay"
+                    },
+                );
+            }
             Err(crate::error::AppError::Conflict(why)) => {
                 tracing::info!("--demo added nothing: {why}");
             }
@@ -263,12 +267,13 @@ async fn seed_demo(mut settings: Settings) -> ExitCode {
 
 fn print_demo(demo: &crate::seed::demo::Demo, base: &str, mail: &str) {
     println!(
-        "Demo organisation \"{}\": {} members, {} clinics, {} published courses, {} open mentoring requests.",
+        "Demo organisation \"{}\": {} members, {} clinics, {} published courses, {} open mentoring requests, {} channels with a year of figures.",
         crate::seed::demo::ORGANISATION,
         demo.members,
         demo.clinics,
         demo.courses,
-        demo.open_requests
+        demo.open_requests,
+        demo.channels
     );
     println!(
         "Sign in at {base}/graphiql with (password for all: {}):",

@@ -4,6 +4,7 @@
 //! are stored as text and surfaced as `DeriveActiveEnum` enums.
 
 pub mod automatch_lease;
+pub mod channel;
 pub mod clinic;
 pub mod clinic_series;
 pub mod clinic_skill;
@@ -23,6 +24,7 @@ pub mod organisation;
 pub mod outbox;
 pub mod pairing;
 pub mod password_reset;
+pub mod presence_snapshot;
 pub mod rate_attempt;
 pub mod refresh_token;
 pub mod seat;
@@ -35,6 +37,7 @@ pub mod sso_setting;
 pub mod user;
 pub mod user_skill;
 
+pub use channel::Visibility;
 pub use clinic::ClinicStatus;
 pub use course::CourseStatus;
 pub use mentoring_request::RequestStatus;

@@ -15,6 +15,7 @@ mod m20261206_000006_rules_in_the_database;
 mod m20261206_000007_read_path;
 mod m20261206_000008_mail;
 mod m20261206_000009_sso;
+mod m20261206_000010_presence;
 
 /// The ordered list of every migration.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000007_read_path::Migration),
             Box::new(m20261206_000008_mail::Migration),
             Box::new(m20261206_000009_sso::Migration),
+            Box::new(m20261206_000010_presence::Migration),
         ]
     }
 }

@@ -74,6 +74,12 @@ fn old_outbox() -> TableCreateStatement {
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// In one transaction on SQLite too: every statement on one connection,
+    /// and a failure leaves nothing half-done.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use ForeignKeyAction::Cascade;
         add(manager, "organisations", locale("default_locale")).await?;

@@ -84,6 +84,11 @@ pub struct Fixture {
     pub archivable_course: String,
     /// The catalogue's LinkedIn skill.
     pub linkedin: String,
+    /// The member's ORGANISATION LinkedIn channel, one snapshot of it, and
+    /// a channel only the remove row touches.
+    pub channel: String,
+    pub snapshot: String,
+    pub removable_channel: String,
     /// The member's own mentoring request.
     pub member_request: String,
     /// Pairings of `mentor`: proposed, active, and active (for cancel).
@@ -615,6 +620,45 @@ pub fn rows() -> Vec<Row> {
             expect: [Code("BAD_USER_INPUT"); 6],
         },
         Row {
+            operation: "addMyChannel",
+            document: "mutation($p: ID!, $h: String!) { addMyChannel(input: {platformId: $p, handle: $h}) { id } }",
+            vars: |_, f, who| Box::pin(async move { json!({"p": f.linkedin, "h": email_for(who)}) }),
+            // LinkedIn is in the shared catalogue: everyone adds a channel of their own.
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "updateMyChannel",
+            document: "mutation($id: ID!) { updateMyChannel(id: $id, input: {visibility: ORGANISATION}) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.channel}) }),
+            // Colleagues see the channel but only its owner changes it.
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        },
+        Row {
+            operation: "recordPresence",
+            document: "mutation($id: ID!) { recordPresence(input: {channelId: $id, takenOn: \"2026-11-02\", followers: 101, posts: 1, reactions: 1, comments: 1, shares: 1}) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.channel}) }),
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        },
+        Row {
+            operation: "importPresence",
+            document: "mutation($id: ID!) { importPresence(channelId: $id, csv: \"date,followers,posts,reactions,comments,shares\\n2026-11-03,102,1,1,1,1\") { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.channel}) }),
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        },
+        Row {
+            operation: "removeMyChannel",
+            document: "mutation($id: ID!) { removeMyChannel(id: $id) }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.removable_channel}) }),
+            // Admin runs last: the member removed it already.
+            expect: [UNAUTH, NOT_FOUND, Allowed, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+        },
+        Row {
+            operation: "presenceReport",
+            document: "{ presenceReport(from: \"2026-01-01\", to: \"2026-11-28\") { platforms { contributors } } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
+        },
+        Row {
             operation: "deactivateMember",
             document: "mutation($id: ID!) { deactivateMember(userId: $id) { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.target.user_id}) }),
@@ -764,7 +808,37 @@ async fn fixture(app: &TestApp) -> Fixture {
             .unwrap()
             .to_owned()
     };
+    const ADD_CHANNEL: &str = "mutation($p: ID!, $h: String!) { addMyChannel(input: {platformId: $p, handle: $h}) { id } }";
+    let mut channels = Vec::new();
+    for handle in ["matrix-member", "matrix-member-old"] {
+        let body = app
+            .gql(
+                ADD_CHANNEL,
+                json!({"p": linkedin, "h": handle}),
+                member.token(),
+            )
+            .await;
+        channels.push(
+            body["data"]["addMyChannel"]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{body}"))
+                .to_owned(),
+        );
+    }
+    let recorded = app
+        .gql(
+            "mutation($c: ID!) { recordPresence(input: {channelId: $c, takenOn: \"2026-11-01\", followers: 100, posts: 1, reactions: 2, comments: 0, shares: 0}) { id } }",
+            json!({"c": channels[0]}),
+            member.token(),
+        )
+        .await;
     Fixture {
+        channel: channels[0].clone(),
+        snapshot: recorded["data"]["recordPresence"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{recorded}"))
+            .to_owned(),
+        removable_channel: channels[1].clone(),
         invitation_id: invited["data"]["inviteMember"]["id"]
             .as_str()
             .unwrap()
@@ -996,6 +1070,8 @@ async fn another_organisations_ids_answer_exactly_like_missing_ones() {
         json!(fixture.member_request),
         json!(fixture.active_pairing),
         notification,
+        json!(fixture.channel),
+        json!(fixture.snapshot),
     ];
     let mut kinds = std::collections::HashSet::new();
     for id in &objects {

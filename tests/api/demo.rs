@@ -2,6 +2,7 @@
 //! the public API, signed in with the printed accounts.
 
 use serde_json::{Value, json};
+use voimavara_api::clock::Clock;
 use voimavara_api::error::AppError;
 use voimavara_api::seed::demo;
 
@@ -211,4 +212,65 @@ fn first_operation(document: &str) -> Option<&str> {
                 .or_else(|| l.strip_prefix("mutation "))
         })
         .and_then(|rest| rest.split(['(', ' ', '{']).next())
+}
+
+#[tokio::test]
+async fn the_demo_has_a_year_of_presence_to_show() {
+    let app = spawn_app().await;
+    let created = demo::seed(&app.state).await.unwrap();
+    assert!(created.channels >= 10, "{}", created.channels);
+    let learner = sign_in(&app, &account(&created, "learner").email).await;
+    let admin = sign_in(&app, &account(&created, "admin").email).await;
+
+    let mine = app
+        .gql(
+            "{ me { channels { handle visibility platform { key } snapshots { totalCount }
+               growth { followersStart followersEnd followerGrowth } } } }",
+            json!({}),
+            Some(&learner),
+        )
+        .await;
+    let channels = mine["data"]["me"]["channels"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{mine}"));
+    assert!(
+        channels.iter().any(|c| c["visibility"] == "PRIVATE"),
+        "{mine}"
+    );
+    let open = channels
+        .iter()
+        .find(|c| c["visibility"] == "ORGANISATION")
+        .unwrap_or_else(|| panic!("{mine}"));
+    assert_eq!(open["snapshots"]["totalCount"], 52, "{mine}");
+    let growth = open["growth"]["followerGrowth"].as_f64().unwrap();
+    assert!(
+        growth > 0.2 && growth < 3.0,
+        "a year's believable growth: {growth}"
+    );
+
+    let today = app.clock.now().date_naive();
+    let report = app
+        .gql(
+            "query($from: Date!, $to: Date!) { presenceReport(from: $from, to: $to) { platforms {
+               platform { key } contributors followerGrowth medianEngagementRate } } }",
+            json!({"from": (today - chrono::Duration::days(365)).to_string(), "to": today.to_string()}),
+            Some(&admin),
+        )
+        .await;
+    let platforms = report["data"]["presenceReport"]["platforms"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{report}"));
+    let linkedin = platforms
+        .iter()
+        .find(|p| p["platform"]["key"] == "linkedin")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(linkedin["contributors"].as_i64().unwrap() >= 5, "{report}");
+    assert!(linkedin["followerGrowth"].as_f64().is_some(), "{report}");
+    // Platforms with fewer than five members show no figures.
+    assert!(
+        platforms
+            .iter()
+            .all(|p| (p["contributors"].as_i64().unwrap() >= 5) == p["followerGrowth"].is_number()),
+        "{report}"
+    );
 }

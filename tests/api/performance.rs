@@ -17,6 +17,8 @@ async fn seeded(app: &TestApp) -> Seeded {
         registrations: 1500,
         mentors: 60,
         requests: 20,
+        channels: 3,
+        weeks: 8,
         seed: 3,
     };
     seed(
@@ -204,6 +206,33 @@ async fn listed(app: &TestApp, token: &str, query: &str, edges: &str) -> Vec<Val
         .iter()
         .map(|edge| edge["node"].clone())
         .collect()
+}
+
+#[tokio::test]
+async fn the_presence_report_costs_one_statement_whatever_the_range() {
+    let app = production_app().await;
+    let data = seeded(&app).await;
+    let admin = token(&app, data.admin_id).await;
+    const REPORT: &str = "query($from: Date!, $to: Date!) { presenceReport(from: $from, to: $to) {
+        platforms { platform { key } contributors followersStart followersEnd followerGrowth posts interactions medianEngagementRate } } }";
+    let today = app.state.clock.now().date_naive();
+    let week =
+        json!({"from": (today - chrono::Duration::days(7)).to_string(), "to": today.to_string()});
+    let all =
+        json!({"from": (today - chrono::Duration::days(365)).to_string(), "to": today.to_string()});
+    let (_, short) = page_cost(&app, REPORT, week, &admin).await;
+    let (report, long) = page_cost(&app, REPORT, all, &admin).await;
+    let platforms = report["data"]["presenceReport"]["platforms"]
+        .as_array()
+        .unwrap();
+    assert_eq!(platforms.len(), 3, "{report}");
+    assert!(
+        platforms
+            .iter()
+            .all(|p| p["contributors"].as_i64() >= Some(100) && p["posts"].is_number())
+    );
+    assert_eq!(short, long);
+    assert!(long <= 2, "the report ran {long} statements");
 }
 
 #[tokio::test]

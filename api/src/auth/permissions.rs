@@ -146,3 +146,15 @@ pub fn require_same_organisation(
 
 #[cfg(test)]
 mod tests;
+
+/// Whether the actor may see a channel (and its figures): its owner always;
+/// a colleague when it is `ORGANISATION`; nobody else.
+pub fn may_see_channel(
+    actor: &Actor,
+    organisation_id: i64,
+    owner_id: i64,
+    visibility: entity::Visibility,
+) -> bool {
+    actor.organisation_id == organisation_id
+        && (actor.user_id == owner_id || visibility == entity::Visibility::Organisation)
+}

@@ -44,6 +44,8 @@ kinds!(
     MentoringRequest,
     Pairing,
     Notification,
+    Channel,
+    PresenceSnapshot,
 );
 
 impl Kind {

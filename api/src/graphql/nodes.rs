@@ -31,6 +31,8 @@ pub enum Found {
     MentoringRequest(mentoring_request::Model),
     Pairing(pairing::Model),
     Notification(notification::Model),
+    Channel(entity::channel::Model),
+    PresenceSnapshot(entity::presence_snapshot::Model),
 }
 
 /// Resolves a global id for the actor: `None` when absent or not visible.
@@ -73,6 +75,12 @@ pub async fn find_kind(
         Kind::Notification => notifications::get(state, actor, raw)
             .await
             .map(Found::Notification),
+        Kind::Channel => crate::service::presence::get(state, actor, raw)
+            .await
+            .map(Found::Channel),
+        Kind::PresenceSnapshot => crate::service::presence::get_snapshot(state, actor, raw)
+            .await
+            .map(Found::PresenceSnapshot),
     };
     match found {
         Ok(node) => Ok(Some(node)),

@@ -14,6 +14,7 @@ use crate::service::{accounts, expertise, invitations, mentoring, sessions};
 mod clinics;
 mod courses;
 mod people;
+mod presence;
 
 use people::{PEOPLE, email};
 
@@ -40,6 +41,8 @@ pub struct Demo {
     pub clinics: usize,
     pub courses: usize,
     pub open_requests: usize,
+    /// Channels with a year of weekly snapshots (one private).
+    pub channels: usize,
     /// The address of an invitation left waiting, whose mail the tour shows.
     pub invited: String,
 }
@@ -62,6 +65,7 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
     let open_requests = requests(state, &actors, &skills).await?;
     let clinics = clinics::schedule_all(state, admin, &actors, &skills).await?;
     let courses = courses::publish(state, admin, &actors, &skills).await?;
+    let channels = presence::record(state, &actors, &skills).await?;
     // One newcomer is still to join: their invitation mail goes out (to the
     // log, unless a relay is configured).
     let invited = INVITED.to_owned();
@@ -82,6 +86,7 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
         clinics,
         courses,
         open_requests,
+        channels,
         invited,
     })
 }

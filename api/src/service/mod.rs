@@ -25,6 +25,7 @@ pub mod pairing_flow;
 pub mod pairing_notes;
 pub mod pairings;
 pub mod password_resets;
+pub mod presence;
 pub mod rate_limits;
 pub mod reads;
 pub mod registrations;

@@ -5,6 +5,7 @@ mod courses;
 mod members;
 mod mentoring;
 mod notifications;
+mod presence;
 mod sessions;
 mod skills;
 mod sso;
@@ -21,6 +22,7 @@ pub struct MutationRoot(
     courses::CourseMutation,
     mentoring::MentoringMutation,
     notifications::NotificationMutation,
+    presence::PresenceMutation,
     skills::SkillMutation,
     sso::SsoMutation,
 );

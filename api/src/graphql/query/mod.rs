@@ -7,6 +7,7 @@ mod members;
 mod mentoring;
 mod node;
 mod notifications;
+mod presence;
 
 use async_graphql::MergedObject;
 
@@ -20,5 +21,6 @@ pub struct QueryRoot(
     courses::CoursesQuery,
     mentoring::MentoringQuery,
     notifications::NotificationsQuery,
+    presence::PresenceQuery,
     node::NodeQuery,
 );

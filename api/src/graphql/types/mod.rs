@@ -7,6 +7,7 @@ pub mod invitation;
 pub mod mentoring;
 pub mod node;
 pub mod organisation;
+pub mod presence;
 pub mod session;
 pub mod skill;
 pub mod user;
@@ -22,6 +23,7 @@ pub use mentoring::{
 };
 pub use node::{Node, Notification, NotificationKind};
 pub use organisation::{Organisation, SsoSettings};
+pub use presence::{Channel, ChannelGrowth, PresenceReport, PresenceSnapshot, Visibility};
 pub use session::AuthPayload;
 pub use skill::{Skill, SkillKind};
 pub use user::{Locale, Role, User};

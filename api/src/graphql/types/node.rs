@@ -33,6 +33,8 @@ pub enum Node {
     MentoringRequest(MentoringRequest),
     Pairing(Pairing),
     Notification(Notification),
+    Channel(super::Channel),
+    PresenceSnapshot(super::PresenceSnapshot),
 }
 
 impl From<Found> for Node {
@@ -52,6 +54,8 @@ impl From<Found> for Node {
             Found::MentoringRequest(r) => Node::MentoringRequest(MentoringRequest(r)),
             Found::Pairing(p) => Node::Pairing(Pairing::new(p)),
             Found::Notification(n) => Node::Notification(Notification(n)),
+            Found::Channel(c) => Node::Channel(super::Channel(c)),
+            Found::PresenceSnapshot(s) => Node::PresenceSnapshot(super::PresenceSnapshot(s)),
         }
     }
 }

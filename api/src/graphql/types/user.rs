@@ -205,6 +205,19 @@ impl User {
         ))
     }
 
+    /// The member's social-media channels the caller may see: all of their
+    /// own, and a colleague's `ORGANISATION` ones.
+    async fn channels(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::Channel>> {
+        let actor = actor(ctx).await?;
+        Ok(
+            crate::service::presence::of_member(state(ctx)?, &actor, self.model.id)
+                .await?
+                .into_iter()
+                .map(super::Channel)
+                .collect(),
+        )
+    }
+
     /// The language the member's mails are written in.
     async fn locale(&self) -> Locale {
         self.model.locale.into()
