@@ -29,6 +29,26 @@ pub const MAX_COUNT: i64 = 1_000_000_000;
 pub const MAX_IMPORT_ROWS: usize = 5_000;
 /// Bytes one import takes at most.
 pub const MAX_IMPORT_BYTES: usize = 1024 * 1024;
+/// The first day a snapshot may be of.
+pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1990, 1, 1) {
+    Some(day) => day,
+    None => NaiveDate::MIN,
+};
+
+/// Checks a range of days: `from` on or before `to`, both in years 1 to 9999.
+pub fn range(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
+    use chrono::Datelike;
+    for (field, day) in [("from", from), ("to", to)] {
+        if !(1..=9999).contains(&day.year()) {
+            return Err(AppError::field(field, "a day of the years 1 to 9999"));
+        }
+    }
+    if from > to {
+        return Err(AppError::field("to", "to is on or after from"));
+    }
+    Ok(())
+}
+
 /// The header an import starts with.
 pub const CSV_HEADER: &str = "date,followers,posts,reactions,comments,shares";
 
@@ -65,6 +85,9 @@ impl Figures {
                 "takenOn",
                 "a snapshot cannot be of a day to come",
             ));
+        }
+        if self.taken_on < EARLIEST {
+            return Err(AppError::field("takenOn", "a snapshot is of 1990 or later"));
         }
         for (field, value) in [
             ("followers", self.followers),

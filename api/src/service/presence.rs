@@ -4,11 +4,11 @@
 //! alone, everywhere; only its owner changes it or records its figures.
 
 use chrono::{Datelike, NaiveDate};
-use entity::{SkillKind, Visibility, channel, presence_snapshot, skill};
-use sea_orm::sea_query::{Expr, OnConflict};
+use entity::{SkillKind, Visibility, channel, presence_snapshot};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::auth::{Actor, permissions};
@@ -16,7 +16,7 @@ use crate::context::AppState;
 use crate::db;
 use crate::domain::clinics::link;
 use crate::domain::paging::{PageRequest, Paged, Position};
-use crate::domain::presence::{self, Figures, Growth, PlatformFigures};
+use crate::domain::presence::{self, Figures, Growth};
 use crate::domain::text;
 use crate::error::{AppError, AppResult};
 
@@ -36,6 +36,16 @@ fn handle(raw: &str) -> AppResult<(String, String)> {
         return Err(AppError::field("handle", "handle is required"));
     }
     Ok((handle, key))
+}
+
+/// The unique platform-and-handle rule, said as the member would.
+fn taken(err: sea_orm::DbErr) -> AppError {
+    match AppError::from(err) {
+        AppError::Conflict(_) => AppError::Conflict(
+            "you already have a channel with this handle on this platform".into(),
+        ),
+        other => other,
+    }
 }
 
 /// Adds a channel of the actor's on a `PLATFORM` skill of their
@@ -76,12 +86,7 @@ pub async fn add(
     }
     .insert(&*txn)
     .await
-    .map_err(|err| match AppError::from(err) {
-        AppError::Conflict(_) => AppError::Conflict(
-            "you already have a channel with this handle on this platform".into(),
-        ),
-        other => other,
-    })?;
+    .map_err(taken)?;
     db::commit(txn, state).await?;
     Ok(added)
 }
@@ -154,15 +159,7 @@ pub async fn update(
         row.visibility = Set(visibility);
     }
     row.updated_at = Set(now);
-    let updated = row
-        .update(&*txn)
-        .await
-        .map_err(|err| match AppError::from(err) {
-            AppError::Conflict(_) => AppError::Conflict(
-                "you already have a channel with this handle on this platform".into(),
-            ),
-            other => other,
-        })?;
+    let updated = row.update(&*txn).await.map_err(taken)?;
     db::commit(txn, state).await?;
     Ok(updated)
 }
@@ -385,113 +382,10 @@ pub async fn growth(
     Ok(Growth::of(&rows.iter().map(figures).collect::<Vec<_>>()))
 }
 
-fn range(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
-    if from > to {
-        return Err(AppError::field("to", "to is on or after from"));
-    }
-    Ok(())
+pub(crate) fn range(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
+    presence::range(from, to)
 }
 
-/// One platform of the report.
-#[derive(Debug, Clone)]
-pub struct PlatformReport {
-    pub platform: skill::Model,
-    pub figures: PlatformFigures,
-}
+pub mod report;
 
-/// The organisation's presence over [from, to] (ADMIN), from ORGANISATION
-/// channels only, per platform, in one statement; figures only where at
-/// least five members contribute.
-#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
-pub async fn report(
-    state: &AppState,
-    actor: &Actor,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> AppResult<Vec<PlatformReport>> {
-    permissions::require_admin(actor)?;
-    range(from, to)?;
-    #[derive(Debug, sea_orm::FromQueryResult)]
-    struct Row {
-        channel_id: i64,
-        user_id: i64,
-        platform_id: i64,
-        taken_on: NaiveDate,
-        followers: i64,
-        posts: i64,
-        reactions: i64,
-        comments: i64,
-        shares: i64,
-    }
-    let rows: Vec<Row> = presence_snapshot::Entity::find()
-        .select_only()
-        .column(presence_snapshot::Column::ChannelId)
-        .column_as(
-            Expr::col((channel::Entity, channel::Column::UserId)),
-            "user_id",
-        )
-        .column_as(
-            Expr::col((channel::Entity, channel::Column::PlatformId)),
-            "platform_id",
-        )
-        .columns([
-            presence_snapshot::Column::TakenOn,
-            presence_snapshot::Column::Followers,
-            presence_snapshot::Column::Posts,
-            presence_snapshot::Column::Reactions,
-            presence_snapshot::Column::Comments,
-            presence_snapshot::Column::Shares,
-        ])
-        .join(
-            sea_orm::JoinType::InnerJoin,
-            presence_snapshot::Entity::belongs_to(channel::Entity)
-                .from(presence_snapshot::Column::ChannelId)
-                .to(channel::Column::Id)
-                .into(),
-        )
-        .filter(
-            Condition::all()
-                .add(channel::Column::OrganisationId.eq(actor.organisation_id))
-                .add(channel::Column::Visibility.eq(Visibility::Organisation)),
-        )
-        .filter(presence_snapshot::Column::TakenOn.between(from, to))
-        .into_model::<Row>()
-        .all(&state.db)
-        .await?;
-    let mut channels: std::collections::BTreeMap<(i64, i64), (i64, Vec<Figures>)> =
-        std::collections::BTreeMap::new();
-    for row in rows {
-        channels
-            .entry((row.platform_id, row.channel_id))
-            .or_insert_with(|| (row.user_id, Vec::new()))
-            .1
-            .push(Figures {
-                taken_on: row.taken_on,
-                followers: row.followers,
-                posts: row.posts,
-                reactions: row.reactions,
-                comments: row.comments,
-                shares: row.shares,
-            });
-    }
-    let mut by_platform: std::collections::BTreeMap<i64, Vec<(i64, Growth)>> =
-        std::collections::BTreeMap::new();
-    for ((platform, _), (member, snapshots)) in channels {
-        if let Some(growth) = Growth::of(&snapshots) {
-            by_platform
-                .entry(platform)
-                .or_default()
-                .push((member, growth));
-        }
-    }
-    let platforms = super::skills::catalogue(state, actor.organisation_id).await?;
-    Ok(by_platform
-        .into_iter()
-        .filter_map(|(platform, channels)| {
-            platforms.get(&platform).map(|skill| PlatformReport {
-                platform: skill.as_ref().clone(),
-                figures: presence::platform(&channels),
-            })
-        })
-        .collect())
-}
+pub use report::{PlatformReport, report};

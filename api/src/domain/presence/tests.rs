@@ -96,6 +96,20 @@ fn a_platform_shows_figures_only_from_five_members() {
 }
 
 #[test]
+fn days_out_of_reach_are_refused() {
+    let today = day(100);
+    let ancient = Figures {
+        taken_on: NaiveDate::from_ymd_opt(1989, 12, 31).unwrap(),
+        ..figures(0, 1, 1, 1)
+    };
+    assert!(ancient.check(today).is_err());
+    assert!(figures(100, 1, 1, 1).check(today).is_ok());
+    assert!(range(day(0), day(1)).is_ok());
+    assert!(range(day(1), day(0)).is_err());
+    assert!(range(NaiveDate::from_ymd_opt(-5, 1, 1).unwrap(), day(0)).is_err());
+}
+
+#[test]
 fn medians_of_odd_even_and_none() {
     assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
     assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));

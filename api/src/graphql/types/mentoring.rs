@@ -1,9 +1,11 @@
-//! Mentor profiles, requests, suggestions, pairings, sessions and feedback.
+//! Mentor profiles, requests, suggestions, pairings and automatic matching
+//! (a pairing's sessions and feedback are in `pairing_notes`).
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use entity::{feedback, mentor_profile, mentoring_request, mentoring_session, pairing, user};
+use entity::{mentor_profile, mentoring_request, pairing, user};
 
-use super::{Skill, User};
+use super::pairing_notes::{Feedback, MentoringSession};
+use super::{Skill, User, member};
 use crate::auth::permissions;
 use crate::domain::mentoring::{Reason, SCALE, Suggestion};
 use crate::error::Required;
@@ -11,18 +13,10 @@ use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
 use crate::graphql::loaders::{
     PairingFeedback, PairingSessions, RequestById, RequestPairings, RequestSkills, SkillById,
-    UserById, loader,
+    loader,
 };
 use crate::graphql::scalars::Timestamp;
 use crate::service::{pairing_notes, pairings, reads};
-
-async fn user(ctx: &Context<'_>, id: i64) -> async_graphql::Result<User> {
-    let user = loader(ctx)?
-        .load_one(UserById(id))
-        .await?
-        .required("user")?;
-    Ok(User::new(user))
-}
 
 /// A member's offer to mentor.
 pub struct MentorProfile(pub mentor_profile::Model);
@@ -98,7 +92,7 @@ impl MentoringRequest {
     }
 
     async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        user(ctx, self.0.learner_id).await
+        member(ctx, self.0.learner_id).await
     }
 
     /// Pairings proposed for it; visible to the learner and admins (others see
@@ -157,7 +151,7 @@ pub struct MentorSuggestion(pub Suggestion);
 #[Object]
 impl MentorSuggestion {
     async fn mentor(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        user(ctx, self.0.mentor_id).await
+        member(ctx, self.0.mentor_id).await
     }
 
     /// Skill points plus at most 0.5 for free capacity (see the README).
@@ -219,7 +213,7 @@ impl Pairing {
     async fn party(&self, ctx: &Context<'_>, id: i64) -> async_graphql::Result<User> {
         match self.1.as_ref().and_then(|extras| extras.party(id)) {
             Some(party) => Ok(User::new(party.clone())),
-            None => Box::pin(user(ctx, id)).await,
+            None => Box::pin(member(ctx, id)).await,
         }
     }
 }
@@ -323,91 +317,6 @@ impl Pairing {
                 model,
             })
             .collect())
-    }
-}
-
-/// A logged mentoring session.
-pub struct MentoringSession {
-    pub model: mentoring_session::Model,
-    /// Whether the viewer may read its notes (a party of the pairing).
-    pub notes_readable: bool,
-    /// Its author, when read with the pairing (`None`: batch-loaded).
-    pub author: Option<user::Model>,
-}
-
-/// A logged mentoring session. Admins see that it was held, when and how
-/// long; what was said is for the pairing's two parties.
-#[Object]
-impl MentoringSession {
-    /// When the session took place.
-    async fn held_at(&self) -> Timestamp {
-        self.model.held_at.into()
-    }
-
-    /// How long it lasted, in minutes.
-    async fn minutes(&self) -> i32 {
-        self.model.minutes
-    }
-
-    /// Notes both parties see; null for anyone else (admins included).
-    async fn notes(&self) -> Option<&str> {
-        self.notes_readable.then_some(self.model.notes.as_str())
-    }
-
-    /// Visible to its author alone (null for anyone else).
-    async fn private_note(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        let me = actor(ctx).await?;
-        Ok(
-            if permissions::may_read_private_note(&me, self.model.author_id) {
-                self.model.private_note.clone()
-            } else {
-                None
-            },
-        )
-    }
-
-    /// The party who logged it.
-    async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        match &self.author {
-            Some(author) => Ok(User::new(author.clone())),
-            None => Box::pin(user(ctx, self.model.author_id)).await,
-        }
-    }
-}
-
-/// One party's feedback on a pairing.
-pub struct Feedback {
-    pub model: feedback::Model,
-    /// Whether the viewer may read its comment (a party of the pairing).
-    pub comment_readable: bool,
-    /// Its author, when read with the pairing (`None`: batch-loaded).
-    pub author: Option<user::Model>,
-}
-
-/// One party's feedback on a pairing.
-#[Object]
-impl Feedback {
-    /// 1 to 5.
-    async fn rating(&self) -> i32 {
-        self.model.rating
-    }
-
-    /// The words; for the pairing's two parties alone (null for admins).
-    async fn comment(&self) -> Option<&str> {
-        self.comment_readable.then_some(self.model.comment.as_str())
-    }
-
-    /// The party who left it.
-    async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        match &self.author {
-            Some(author) => Ok(User::new(author.clone())),
-            None => Box::pin(user(ctx, self.model.author_id)).await,
-        }
-    }
-
-    /// When it was left.
-    async fn created_at(&self) -> Timestamp {
-        self.model.created_at.into()
     }
 }
 

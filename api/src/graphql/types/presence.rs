@@ -99,7 +99,10 @@ impl Channel {
         #[graphql(desc = "The last day (included).")] to: Option<Date>,
     ) -> async_graphql::Result<Option<ChannelGrowth>> {
         let state = state(ctx)?;
-        let from = from.map_or(NaiveDate::MIN, |d| d.0);
+        // The first day either database can hold, for "from the beginning".
+        let from = from.map_or(NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default(), |d| {
+            d.0
+        });
         let to = to.map_or(state.clock.now().date_naive(), |d| d.0);
         Ok(presence::growth(state, &self.0, from, to)
             .await?
