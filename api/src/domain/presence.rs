@@ -119,7 +119,7 @@ pub struct Growth {
     pub posts: i64,
     pub interactions: i64,
     /// Σ(posts × followers) over the snapshots after the first.
-    pub reach: i64,
+    pub reach: f64,
 }
 
 impl Growth {
@@ -137,8 +137,8 @@ impl Growth {
             interactions: rest.iter().map(|s| s.interactions()).sum(),
             reach: rest
                 .iter()
-                .map(|s| s.posts.saturating_mul(s.followers))
-                .fold(0_i64, i64::saturating_add),
+                .map(|s| s.posts as f64 * s.followers as f64)
+                .sum(),
         })
     }
 
@@ -152,7 +152,7 @@ impl Growth {
 
     /// interactions / Σ(posts × followers); none when that is 0.
     pub fn average_engagement_rate(&self) -> Option<f64> {
-        rate(self.interactions, self.reach)
+        (self.reach > 0.0).then(|| self.interactions as f64 / self.reach)
     }
 }
 

@@ -63,7 +63,7 @@ fn a_platform_shows_figures_only_from_five_members() {
         followers_end: end,
         posts: 2,
         interactions: 4,
-        reach: 2 * end,
+        reach: (2 * end) as f64,
     };
     // Four members, one with two channels: withheld.
     let four: Vec<(i64, Growth)> = vec![

@@ -1,16 +1,18 @@
 //! The organisation's presence report: one statement over the range's
-//! snapshots of its ORGANISATION channels, summed per platform by the
-//! domain's rules (figures only where five or more members contribute).
+//! snapshots of its ORGANISATION channels, aggregated per channel in the
+//! database and summed per platform by the domain's rules (figures only
+//! where five or more members contribute).
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use entity::{Visibility, channel, presence_snapshot, skill};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+use entity::skill;
+use sea_orm::{DbBackend, FromQueryResult, Statement};
 
 use super::range;
 use crate::auth::{Actor, permissions};
 use crate::context::AppState;
-use crate::domain::presence::{self, Figures, Growth, PlatformFigures};
+use crate::domain::presence::{self, Growth, PlatformFigures};
 use crate::error::AppResult;
 
 /// One platform of the report.
@@ -32,78 +34,62 @@ pub async fn report(
 ) -> AppResult<Vec<PlatformReport>> {
     permissions::require_admin(actor)?;
     range(from, to)?;
+    let backend = state.db.get_database_backend();
+    // Per channel with a snapshot in the range: its first and last day's
+    // followers, and the sums over the snapshots after the first (the sums
+    // over all of them less the first's), so a year of weekly figures comes
+    // back as one row per channel.
+    let sql = format!(
+        "WITH agg AS (
+           SELECT s.channel_id, MIN(s.taken_on) AS first_day, MAX(s.taken_on) AS last_day,
+                  CAST(SUM(s.posts) AS BIGINT) AS posts,
+                  CAST(SUM(s.reactions + s.comments + s.shares) AS BIGINT) AS interactions,
+                  SUM(CAST(s.posts AS DOUBLE PRECISION) * s.followers) AS reach
+           FROM presence_snapshots s JOIN channels c ON c.id = s.channel_id
+           WHERE c.organisation_id = {p1} AND c.visibility = 'ORGANISATION'
+             AND s.taken_on >= {p2} AND s.taken_on <= {p3}
+           GROUP BY s.channel_id)
+         SELECT c.user_id, c.platform_id,
+                f.followers AS followers_start, l.followers AS followers_end,
+                agg.posts - f.posts AS posts,
+                agg.interactions - (f.reactions + f.comments + f.shares) AS interactions,
+                agg.reach - CAST(f.posts AS DOUBLE PRECISION) * f.followers AS reach
+         FROM agg JOIN channels c ON c.id = agg.channel_id
+         JOIN presence_snapshots f ON f.channel_id = agg.channel_id AND f.taken_on = agg.first_day
+         JOIN presence_snapshots l ON l.channel_id = agg.channel_id AND l.taken_on = agg.last_day",
+        p1 = placeholder(backend, 1),
+        p2 = placeholder(backend, 2),
+        p3 = placeholder(backend, 3),
+    );
     #[derive(Debug, sea_orm::FromQueryResult)]
     struct Row {
-        channel_id: i64,
         user_id: i64,
         platform_id: i64,
-        taken_on: NaiveDate,
-        followers: i64,
+        followers_start: i64,
+        followers_end: i64,
         posts: i64,
-        reactions: i64,
-        comments: i64,
-        shares: i64,
+        interactions: i64,
+        reach: f64,
     }
-    let rows: Vec<Row> = presence_snapshot::Entity::find()
-        .select_only()
-        .column(presence_snapshot::Column::ChannelId)
-        .column_as(
-            Expr::col((channel::Entity, channel::Column::UserId)),
-            "user_id",
-        )
-        .column_as(
-            Expr::col((channel::Entity, channel::Column::PlatformId)),
-            "platform_id",
-        )
-        .columns([
-            presence_snapshot::Column::TakenOn,
-            presence_snapshot::Column::Followers,
-            presence_snapshot::Column::Posts,
-            presence_snapshot::Column::Reactions,
-            presence_snapshot::Column::Comments,
-            presence_snapshot::Column::Shares,
-        ])
-        .join(
-            sea_orm::JoinType::InnerJoin,
-            presence_snapshot::Entity::belongs_to(channel::Entity)
-                .from(presence_snapshot::Column::ChannelId)
-                .to(channel::Column::Id)
-                .into(),
-        )
-        .filter(
-            Condition::all()
-                .add(channel::Column::OrganisationId.eq(actor.organisation_id))
-                .add(channel::Column::Visibility.eq(Visibility::Organisation)),
-        )
-        .filter(presence_snapshot::Column::TakenOn.between(from, to))
-        .into_model::<Row>()
-        .all(&state.db)
-        .await?;
-    let mut channels: std::collections::BTreeMap<(i64, i64), (i64, Vec<Figures>)> =
-        std::collections::BTreeMap::new();
+    let rows = Row::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [actor.organisation_id.into(), from.into(), to.into()],
+    ))
+    .all(&state.db)
+    .await?;
+    let mut by_platform: BTreeMap<i64, Vec<(i64, Growth)>> = BTreeMap::new();
     for row in rows {
-        channels
-            .entry((row.platform_id, row.channel_id))
-            .or_insert_with(|| (row.user_id, Vec::new()))
-            .1
-            .push(Figures {
-                taken_on: row.taken_on,
-                followers: row.followers,
+        by_platform.entry(row.platform_id).or_default().push((
+            row.user_id,
+            Growth {
+                followers_start: row.followers_start,
+                followers_end: row.followers_end,
                 posts: row.posts,
-                reactions: row.reactions,
-                comments: row.comments,
-                shares: row.shares,
-            });
-    }
-    let mut by_platform: std::collections::BTreeMap<i64, Vec<(i64, Growth)>> =
-        std::collections::BTreeMap::new();
-    for ((platform, _), (member, snapshots)) in channels {
-        if let Some(growth) = Growth::of(&snapshots) {
-            by_platform
-                .entry(platform)
-                .or_default()
-                .push((member, growth));
-        }
+                interactions: row.interactions,
+                reach: row.reach,
+            },
+        ));
     }
     let platforms = crate::service::skills::catalogue(state, actor.organisation_id).await?;
     Ok(by_platform
@@ -115,4 +101,11 @@ pub async fn report(
             })
         })
         .collect())
+}
+
+fn placeholder(backend: DbBackend, n: usize) -> String {
+    match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".into(),
+    }
 }
