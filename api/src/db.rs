@@ -243,6 +243,15 @@ pub fn for_update<E: sea_orm::EntityTrait>(
     }
 }
 
+/// The `n`th (1-based) bound parameter of a hand-written statement:
+/// `$n` on PostgreSQL, `?` on SQLite.
+pub fn param(backend: DbBackend, n: usize) -> String {
+    match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".into(),
+    }
+}
+
 /// Whether the pool talks to PostgreSQL.
 pub fn is_postgres(db: &impl ConnectionTrait) -> bool {
     db.get_database_backend() == DbBackend::Postgres

@@ -267,8 +267,8 @@ pub async fn claim(state: &AppState, limit: u64) -> AppResult<Vec<outbox::Model>
               OR (status = 'SENDING' AND claimed_until <= {p2}) \
            ORDER BY id LIMIT {limit}{skip_locked}) \
          RETURNING *",
-        p1 = placeholder(backend, 1),
-        p2 = placeholder(backend, 2),
+        p1 = crate::db::param(backend, 1),
+        p2 = crate::db::param(backend, 2),
     );
     let txn = db::begin_write(state).await?;
     let claimed = outbox::Entity::find()
@@ -281,13 +281,6 @@ pub async fn claim(state: &AppState, limit: u64) -> AppResult<Vec<outbox::Model>
         .await?;
     db::commit(txn, state).await?;
     Ok(claimed)
-}
-
-fn placeholder(backend: DbBackend, n: usize) -> String {
-    match backend {
-        DbBackend::Postgres => format!("${n}"),
-        _ => "?".into(),
-    }
 }
 
 /// How an attempt ended.

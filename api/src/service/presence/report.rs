@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use entity::skill;
-use sea_orm::{DbBackend, FromQueryResult, Statement};
+use sea_orm::{FromQueryResult, Statement};
 
 use super::range;
 use crate::auth::{Actor, permissions};
@@ -57,9 +57,9 @@ pub async fn report(
          FROM agg JOIN channels c ON c.id = agg.channel_id
          JOIN presence_snapshots f ON f.channel_id = agg.channel_id AND f.taken_on = agg.first_day
          JOIN presence_snapshots l ON l.channel_id = agg.channel_id AND l.taken_on = agg.last_day",
-        p1 = placeholder(backend, 1),
-        p2 = placeholder(backend, 2),
-        p3 = placeholder(backend, 3),
+        p1 = crate::db::param(backend, 1),
+        p2 = crate::db::param(backend, 2),
+        p3 = crate::db::param(backend, 3),
     );
     #[derive(Debug, sea_orm::FromQueryResult)]
     struct Row {
@@ -101,11 +101,4 @@ pub async fn report(
             })
         })
         .collect())
-}
-
-fn placeholder(backend: DbBackend, n: usize) -> String {
-    match backend {
-        DbBackend::Postgres => format!("${n}"),
-        _ => "?".into(),
-    }
 }
