@@ -236,6 +236,32 @@ async fn the_presence_report_costs_one_statement_whatever_the_range() {
 }
 
 #[tokio::test]
+async fn members_channels_and_their_latest_figures_cost_the_same_for_5_or_100_members() {
+    let app = patient_app().await;
+    let data = seeded(&app).await;
+    let admin = token(&app, data.admin_id).await;
+    const CHANNELS: &str = "query($first: Int) { members(first: $first) { edges { node {
+        channels { handle visibility latest { takenOn followers } } } } } }";
+    let (_, five) = page_cost(&app, CHANNELS, json!({"first": 5}), &admin).await;
+    let (large, hundred) = page_cost(&app, CHANNELS, json!({"first": 100}), &admin).await;
+    let edges = large["data"]["members"]["edges"].as_array().unwrap();
+    let channels: usize = edges
+        .iter()
+        .map(|e| e["node"]["channels"].as_array().unwrap().len())
+        .sum();
+    // Three per member, a tenth of them private (hidden from the admin).
+    assert!(channels > 200 && channels < 300, "{channels}");
+    assert!(edges.iter().all(|e| {
+        e["node"]["channels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["visibility"] == "ORGANISATION" && c["latest"]["followers"].is_number())
+    }));
+    assert_eq!(five, hundred, "statements grow with the page");
+}
+
+#[tokio::test]
 async fn a_page_reads_what_each_of_its_items_reads_alone() {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let app = production_app().await;

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    clinic, course, feedback, lesson, mentor_profile, mentoring_request, mentoring_session,
-    pairing, seat, skill, user, user_skill,
+    channel, clinic, course, feedback, lesson, mentor_profile, mentoring_request,
+    mentoring_session, pairing, presence_snapshot, seat, skill, user, user_skill,
 };
 
 use crate::context::State;
@@ -114,6 +114,8 @@ by_id! {
     RequestById => mentoring_request::Model = lookups::requests;
     /// A member's mentor profile.
     ProfileOf => mentor_profile::Model = lookups::profiles;
+    /// A channel's latest snapshot.
+    LatestSnapshot => presence_snapshot::Model = lookups::latest_snapshots;
     /// Seat counts of a pool.
     PoolCounts => Counts = seat_counts::counts;
     /// The 1-based waitlist position of a waitlisted seat, by seat id.
@@ -141,6 +143,9 @@ group_by! {
     PairingFeedback => feedback::Model = lookups::pairing_feedback;
     /// A member's self-assessed skills, strongest first.
     UserSkills => (Arc<skill::Model>, user_skill::Model) = lookups::levels;
+    /// A member's channels, by platform then handle (all of them: the
+    /// resolver keeps those the caller may see).
+    UserChannels => channel::Model = lookups::channels;
 }
 
 /// A person's live seat in a pool.

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use entity::{
-    clinic, clinic_skill, course, course_skill, feedback, learning_goal, lesson, mentor_profile,
-    mentoring_request, mentoring_request_skill, mentoring_session, pairing, seat, skill, user,
-    user_skill,
+    channel, clinic, clinic_skill, course, course_skill, feedback, learning_goal, lesson,
+    mentor_profile, mentoring_request, mentoring_request_skill, mentoring_session, pairing,
+    presence_snapshot, seat, skill, user, user_skill,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -169,6 +169,49 @@ pub async fn pairing_feedback(
     pairings: &[i64],
 ) -> AppResult<HashMap<i64, Vec<feedback::Model>>> {
     crate::service::pairing_notes::feedback_of(conn, pairings).await
+}
+
+/// Each member's channels, by platform then handle (who may see which is
+/// decided by the caller).
+pub async fn channels(
+    conn: &impl ConnectionTrait,
+    users: &[i64],
+) -> AppResult<HashMap<i64, Vec<channel::Model>>> {
+    let rows = channel::Entity::find()
+        .filter(channel::Column::UserId.is_in(users.iter().copied()))
+        .order_by_asc(channel::Column::PlatformId)
+        .order_by_asc(channel::Column::HandleKey)
+        .all(conn)
+        .await?;
+    Ok(grouped(rows, |c| c.user_id))
+}
+
+/// The latest snapshot of each channel that has one.
+pub async fn latest_snapshots(
+    conn: &impl ConnectionTrait,
+    channels: &[i64],
+) -> AppResult<HashMap<i64, presence_snapshot::Model>> {
+    // One statement however many channels: the snapshots taken on a day
+    // that is some asked channel's latest, newest first; each channel's
+    // first row is then its own latest (a day that is only another
+    // channel's latest can only come after it).
+    let latest_days = sea_orm::sea_query::Query::select()
+        .expr(Expr::col(presence_snapshot::Column::TakenOn).max())
+        .from(presence_snapshot::Entity)
+        .and_where(Expr::col(presence_snapshot::Column::ChannelId).is_in(channels.iter().copied()))
+        .group_by_col(presence_snapshot::Column::ChannelId)
+        .to_owned();
+    let rows = presence_snapshot::Entity::find()
+        .filter(presence_snapshot::Column::ChannelId.is_in(channels.iter().copied()))
+        .filter(presence_snapshot::Column::TakenOn.in_subquery(latest_days))
+        .order_by_desc(presence_snapshot::Column::TakenOn)
+        .all(conn)
+        .await?;
+    let mut out = HashMap::new();
+    for row in rows {
+        out.entry(row.channel_id).or_insert(row);
+    }
+    Ok(out)
 }
 
 /// The live seat of each (pool, person) asked for.

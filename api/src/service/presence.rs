@@ -178,26 +178,6 @@ pub async fn remove(state: &AppState, actor: &Actor, id: i64) -> AppResult<chann
     Ok(found)
 }
 
-/// The channels of `user_id` the actor may see, by platform then handle.
-#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
-pub async fn of_member(
-    state: &AppState,
-    actor: &Actor,
-    user_id: i64,
-) -> AppResult<Vec<channel::Model>> {
-    let mut select = channel::Entity::find()
-        .filter(channel::Column::UserId.eq(user_id))
-        .filter(channel::Column::OrganisationId.eq(actor.organisation_id));
-    if !permissions::is_self(actor, user_id) {
-        select = select.filter(channel::Column::Visibility.eq(Visibility::Organisation));
-    }
-    Ok(select
-        .order_by_asc(channel::Column::PlatformId)
-        .order_by_asc(channel::Column::HandleKey)
-        .all(&state.db)
-        .await?)
-}
-
 /// Records one day's figures of the actor's channel; the same day again
 /// replaces them.
 #[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
@@ -340,18 +320,6 @@ pub async fn snapshots(
         0
     };
     Ok(Paged::from_fetched(fetched, request, total))
-}
-
-/// The latest snapshot of a visible channel.
-pub async fn latest(
-    state: &AppState,
-    channel: &channel::Model,
-) -> AppResult<Option<presence_snapshot::Model>> {
-    Ok(presence_snapshot::Entity::find()
-        .filter(presence_snapshot::Column::ChannelId.eq(channel.id))
-        .order_by_desc(presence_snapshot::Column::TakenOn)
-        .one(&state.db)
-        .await?)
 }
 
 /// The figures of a snapshot row.

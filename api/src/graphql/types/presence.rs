@@ -8,7 +8,7 @@ use super::{Skill, User};
 use crate::domain::presence::Growth;
 use crate::graphql::context::state;
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::loaders::{SkillById, UserById, loader};
+use crate::graphql::loaders::{LatestSnapshot, SkillById, UserById, loader};
 use crate::graphql::pagination::{Page, connection, page_request};
 use crate::graphql::scalars::Date;
 use crate::service::presence::{self, PlatformReport};
@@ -82,7 +82,7 @@ impl Channel {
 
     /// The most recent snapshot.
     async fn latest(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PresenceSnapshot>> {
-        Ok(presence::latest(state(ctx)?, &self.0)
+        Ok(Box::pin(loader(ctx)?.load_one(LatestSnapshot(self.0.id)))
             .await?
             .map(PresenceSnapshot))
     }

@@ -8,7 +8,7 @@ use crate::auth::permissions;
 use crate::domain::paging::Position;
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
-use crate::graphql::loaders::{ProfileOf, UserGoals, UserSkills, loader};
+use crate::graphql::loaders::{ProfileOf, UserChannels, UserGoals, UserSkills, loader};
 use crate::graphql::pagination::{ItemSelection, Page, connection, page_request};
 use crate::graphql::scalars::Timestamp;
 use crate::service::{reads, registrations};
@@ -209,13 +209,17 @@ impl User {
     /// own, and a colleague's `ORGANISATION` ones.
     async fn channels(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::Channel>> {
         let actor = actor(ctx).await?;
-        Ok(
-            crate::service::presence::of_member(state(ctx)?, &actor, self.model.id)
-                .await?
-                .into_iter()
-                .map(super::Channel)
-                .collect(),
-        )
+        let all = Box::pin(loader(ctx)?.load_one(UserChannels(self.model.id)))
+            .await?
+            .unwrap_or_default();
+        Ok(all
+            .iter()
+            .filter(|c| {
+                permissions::may_see_channel(&actor, c.organisation_id, c.user_id, c.visibility)
+            })
+            .cloned()
+            .map(super::Channel)
+            .collect())
     }
 
     /// The language the member's mails are written in.
