@@ -44,6 +44,11 @@ impl TokenKeys {
         }
     }
 
+    /// The token a stored nonce stands for (none once the nonce is gone).
+    pub fn of_nonce(&self, purpose: Purpose, nonce: Option<&str>) -> Option<String> {
+        nonce.map(|nonce| self.token(purpose, nonce))
+    }
+
     /// The token for `nonce`, as 64 lowercase hex characters.
     pub fn token(&self, purpose: Purpose, nonce: &str) -> String {
         hex::encode(mac(&self.key, &[purpose.label(), b"\0", nonce.as_bytes()]))

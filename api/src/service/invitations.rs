@@ -32,10 +32,9 @@ pub struct Issued {
 
 /// The token of an invitation, derived again from its nonce.
 pub fn token_of(state: &AppState, invitation: &invitation::Model) -> Option<String> {
-    invitation
-        .token_nonce
-        .as_deref()
-        .map(|nonce| state.tokens.token(Purpose::Invitation, nonce))
+    state
+        .tokens
+        .of_nonce(Purpose::Invitation, invitation.token_nonce.as_deref())
 }
 
 /// Invites `email` into the actor's organisation (ADMIN). The token is

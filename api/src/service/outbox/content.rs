@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::auth::tokens::Purpose;
 use crate::context::AppState;
+use crate::domain::invitations::{InvitationStatus, status as invitation_status};
 use crate::domain::mail::{self, MailKind};
 use crate::domain::notifications::Kind;
 use crate::error::AppResult;
@@ -71,16 +72,18 @@ pub async fn prepare(state: &AppState, mail: &outbox::Model) -> AppResult<Prepar
             let Some(invitation) = invitation::Entity::find_by_id(subject).one(db).await? else {
                 return Ok(Err("the invitation is gone"));
             };
-            if invitation.accepted_at.is_some()
-                || invitation.revoked_at.is_some()
-                || invitation.expires_at <= now
-            {
+            let status = invitation_status(
+                invitation.accepted_at,
+                invitation.revoked_at,
+                invitation.expires_at,
+                now,
+            );
+            if status != InvitationStatus::Pending {
                 return Ok(Err("the invitation can no longer be accepted"));
             }
-            let Some(token) = invitation
-                .token_nonce
-                .as_deref()
-                .map(|nonce| state.tokens.token(Purpose::Invitation, nonce))
+            let Some(token) = state
+                .tokens
+                .of_nonce(Purpose::Invitation, invitation.token_nonce.as_deref())
             else {
                 return Ok(Err("the invitation's token is gone"));
             };
@@ -107,10 +110,9 @@ pub async fn prepare(state: &AppState, mail: &outbox::Model) -> AppResult<Prepar
             let reset = password_reset::Entity::find_by_id(subject).one(db).await?;
             match reset {
                 Some(reset) if reset.used_at.is_none() && reset.expires_at > now => {
-                    let token = reset
-                        .token_nonce
-                        .as_deref()
-                        .map(|nonce| state.tokens.token(Purpose::PasswordReset, nonce));
+                    let token = state
+                        .tokens
+                        .of_nonce(Purpose::PasswordReset, reset.token_nonce.as_deref());
                     match token {
                         Some(token) => Ok(Ready::PasswordReset {
                             name,
