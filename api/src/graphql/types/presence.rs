@@ -231,6 +231,8 @@ pub struct PlatformPresence<'a>(&'a PlatformReport);
 
 /// One platform of a report: sums over the contributing channels' growth
 /// (see `Channel.growth`); null figures when fewer than 5 members contribute.
+/// The sums are `Int` but, in a large organisation, may pass 2^31 (up to
+/// 2^53 they are exact in a JavaScript number).
 #[Object]
 impl PlatformPresence<'_> {
     /// The platform.
