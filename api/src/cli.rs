@@ -285,6 +285,10 @@ fn print_demo(demo: &crate::seed::demo::Demo, base: &str, mail: &str) {
             account.role, account.name, account.email
         );
     }
+    println!(
+        "The plan has {} goals at different stages; the next clinic has {} questions.",
+        demo.goals, demo.questions
+    );
     println!("An invitation to {} is waiting; {mail}.", demo.invited);
 }
 

@@ -15,6 +15,8 @@ pub struct Model {
     pub subject_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
+    /// Set on a notification written at most once (a clinic reminder).
+    pub once_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ mod m20261206_000007_read_path;
 mod m20261206_000008_mail;
 mod m20261206_000009_sso;
 mod m20261206_000010_presence;
+mod m20261206_000011_plan;
 
 /// The ordered list of every migration.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_mail::Migration),
             Box::new(m20261206_000009_sso::Migration),
             Box::new(m20261206_000010_presence::Migration),
+            Box::new(m20261206_000011_plan::Migration),
         ]
     }
 }

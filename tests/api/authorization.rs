@@ -89,6 +89,11 @@ pub struct Fixture {
     pub channel: String,
     pub snapshot: String,
     pub removable_channel: String,
+    /// A goal the member proposed, the member's comment on it, and the
+    /// member's question to `upcoming_clinic`.
+    pub proposed_goal: String,
+    pub comment: String,
+    pub question: String,
     /// The member's own mentoring request.
     pub member_request: String,
     /// Pairings of `mentor`: proposed, active, and active (for cancel).
@@ -297,6 +302,59 @@ pub fn rows() -> Vec<Row> {
             document: "mutation($id: ID!) { cancelClinic(id: $id, reason: \"x\") { id } }",
             vars: |_, f, _| Box::pin(async move { json!({"id": f.cancellable_clinic}) }),
             expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "proposePlanGoal",
+            document: "mutation($p: ID!) { proposePlanGoal(input: {title: \"Reach\", platformId: $p, metric: POSTS, target: 40, startsOn: \"2026-12-01\", dueOn: \"2027-03-01\"}) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"p": f.linkedin}) }),
+            // Anyone proposes, in their own organisation (LinkedIn is shared).
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "decidePlanGoal",
+            document: "mutation($id: ID!) { decidePlanGoal(id: $id, accept: true) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.proposed_goal}) }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "planGoals",
+            document: "{ planGoals(first: 5) { edges { node { id status progress } } } }",
+            vars: none,
+            expect: [UNAUTH, Allowed, Allowed, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "commentOnPlanGoal",
+            document: "mutation($id: ID!) { commentOnPlanGoal(goalId: $id, text: \"Yes\") { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.proposed_goal}) }),
+            expect: [UNAUTH, NOT_FOUND, Allowed, Allowed, Allowed, Allowed],
+        },
+        Row {
+            operation: "editPlanComment",
+            document: "mutation($id: ID!) { editPlanComment(id: $id, text: \"Edited\") { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.comment}) }),
+            // Its author alone, admins included.
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        },
+        Row {
+            operation: "removePlanComment",
+            document: "mutation($id: ID!) { removePlanComment(id: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.comment}) }),
+            // Its author (within 15 minutes) and admins.
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN, FORBIDDEN, Allowed],
+        },
+        Row {
+            operation: "askClinicQuestion",
+            document: "mutation($id: ID!) { askClinicQuestion(clinicId: $id, text: \"Why?\", anonymous: true) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.upcoming_clinic}) }),
+            // Only those with a place in it: the member (the others have none yet).
+            expect: [UNAUTH, NOT_FOUND, Allowed, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        },
+        Row {
+            operation: "markQuestionAnswered",
+            document: "mutation($id: ID!) { markQuestionAnswered(id: $id) { id } }",
+            vars: |_, f, _| Box::pin(async move { json!({"id": f.question}) }),
+            // The asker sees it but may not mark it; the mentor cannot see it.
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, NOT_FOUND, Allowed, Allowed],
         },
         Row {
             operation: "registerForClinic",
@@ -832,7 +890,40 @@ async fn fixture(app: &TestApp) -> Fixture {
             member.token(),
         )
         .await;
+    let goal = app
+        .gql(
+            "mutation($p: ID!) { proposePlanGoal(input: {title: \"Matrix goal\", platformId: $p, metric: FOLLOWERS, target: 1000, startsOn: \"2026-12-01\", dueOn: \"2027-06-01\"}) { id } }",
+            json!({"p": linkedin}),
+            member.token(),
+        )
+        .await["data"]["proposePlanGoal"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let comment = app
+        .gql(
+            "mutation($g: ID!) { commentOnPlanGoal(goalId: $g, text: \"Agreed\") { id } }",
+            json!({"g": goal}),
+            member.token(),
+        )
+        .await["data"]["commentOnPlanGoal"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let question = app
+        .gql(
+            "mutation($c: ID!) { askClinicQuestion(clinicId: $c, text: \"How?\", anonymous: false) { id } }",
+            json!({"c": upcoming_clinic}),
+            member.token(),
+        )
+        .await["data"]["askClinicQuestion"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     Fixture {
+        proposed_goal: goal,
+        comment,
+        question,
         channel: channels[0].clone(),
         snapshot: recorded["data"]["recordPresence"]["id"]
             .as_str()
@@ -1072,6 +1163,9 @@ async fn another_organisations_ids_answer_exactly_like_missing_ones() {
         notification,
         json!(fixture.channel),
         json!(fixture.snapshot),
+        json!(fixture.proposed_goal),
+        json!(fixture.comment),
+        json!(fixture.question),
     ];
     let mut kinds = std::collections::HashSet::new();
     for id in &objects {

@@ -274,3 +274,60 @@ async fn the_demo_has_a_year_of_presence_to_show() {
         "{report}"
     );
 }
+
+#[tokio::test]
+async fn the_demo_has_a_plan_at_every_stage_and_a_clinic_with_questions() {
+    let app = spawn_app().await;
+    let created = demo::seed(&app.state).await.unwrap();
+    assert_eq!((created.goals, created.questions), (4, 2));
+    let admin = sign_in(&app, &account(&created, "admin").email).await;
+    let plan = app
+        .gql(
+            "{ planGoals(first: 10) { edges { node { title status progress comments(first: 1) { totalCount } } } } }",
+            json!({}),
+            Some(&admin),
+        )
+        .await;
+    let goals = plan["data"]["planGoals"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{plan}"));
+    let status_of = |status: &str| {
+        goals
+            .iter()
+            .find(|g| g["node"]["status"] == status)
+            .unwrap_or_else(|| panic!("no {status} goal: {plan}"))
+            .clone()
+    };
+    for status in ["PROPOSED", "DECLINED", "ACHIEVED"] {
+        status_of(status);
+    }
+    let halfway = status_of("ACCEPTED");
+    let progress = halfway["node"]["progress"].as_f64().unwrap();
+    assert!(progress > 0.3 && progress < 0.7, "{halfway}");
+    assert_eq!(status_of("PROPOSED")["node"]["comments"]["totalCount"], 3);
+
+    let board = app
+        .gql(
+            "{ clinics(first: 50) { edges { node { questions { text anonymous author { id } } } } } }",
+            json!({}),
+            Some(&admin),
+        )
+        .await;
+    let questions: Vec<Value> = board["data"]["clinics"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{board}"))
+        .iter()
+        .flat_map(|e| e["node"]["questions"].as_array().unwrap().clone())
+        .collect();
+    assert_eq!(questions.len(), 2, "{board}");
+    assert!(
+        questions
+            .iter()
+            .any(|q| q["anonymous"] == true && q["author"].is_null())
+    );
+    assert!(
+        questions
+            .iter()
+            .any(|q| q["anonymous"] == false && q["author"]["id"].is_string())
+    );
+}

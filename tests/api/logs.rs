@@ -13,70 +13,106 @@ use crate::helpers::{PASSWORD, SIGN_UP, TestDb};
 
 const JWT_SECRET: &str = "log test secret: 0123456789abcdef0123456789";
 
-#[tokio::test]
-async fn passwords_and_tokens_never_appear_in_the_logs() {
-    let db = TestDb::create().await;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_voimavara"))
-        .args(["serve", "--database-url", &db.url, "--bind", "127.0.0.1:0"])
-        .args(["--log-format", "json"])
-        .env("RUST_LOG", "trace")
-        .env("VOIMAVARA_JWT_SECRET", JWT_SECRET)
-        // With a relay configured (here one nobody answers at) no mail is
-        // written to the log; without one every mail is, whole, by design
-        // (development; see tests/api/mail.rs).
-        .env("VOIMAVARA_SMTP_URL", "smtp://127.0.0.1:1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (lines_tx, mut lines_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-    for pipe in [
-        Box::new(stdout) as Box<dyn tokio::io::AsyncRead + Unpin + Send>,
-        Box::new(stderr),
-    ] {
-        let tx = lines_tx.clone();
-        tokio::spawn(async move {
-            let mut lines = BufReader::new(pipe).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                if tx.send(line).is_err() {
-                    break;
+/// The real binary on a fresh database, logging at `level` as JSON, and
+/// every line it writes.
+struct LoggedServer {
+    child: tokio::process::Child,
+    address: String,
+    lines: tokio::sync::mpsc::UnboundedReceiver<String>,
+    log: Vec<String>,
+    _db: TestDb,
+}
+
+impl LoggedServer {
+    async fn start(level: &str) -> LoggedServer {
+        let db = TestDb::create().await;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_voimavara"))
+            .args(["serve", "--database-url", &db.url, "--bind", "127.0.0.1:0"])
+            .args(["--log-format", "json"])
+            .env("RUST_LOG", level)
+            .env("VOIMAVARA_JWT_SECRET", JWT_SECRET)
+            // With a relay configured (here one nobody answers at) no mail is
+            // written to the log; without one every mail is, whole, by design
+            // (development; see tests/api/mail.rs).
+            .env("VOIMAVARA_SMTP_URL", "smtp://127.0.0.1:1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (lines_tx, mut lines_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+        for pipe in [
+            Box::new(stdout) as Box<dyn tokio::io::AsyncRead + Unpin + Send>,
+            Box::new(stderr),
+        ] {
+            let tx = lines_tx.clone();
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(pipe).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(lines_tx);
+        // The server announces its address once it listens.
+        let mut log = Vec::new();
+        let address = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(line) = lines_rx.recv().await {
+                let found = line
+                    .split("serving GraphQL at ")
+                    .nth(1)
+                    .and_then(|rest| rest.split("/graphql").next())
+                    .map(str::to_owned);
+                log.push(line);
+                if let Some(address) = found {
+                    return address;
                 }
             }
-        });
-    }
-    drop(lines_tx);
-
-    // The server announces its address once it listens.
-    let mut log = Vec::new();
-    let address = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Some(line) = lines_rx.recv().await {
-            let found = line
-                .split("serving GraphQL at ")
-                .nth(1)
-                .and_then(|rest| rest.split("/graphql").next())
-                .map(str::to_owned);
-            log.push(line);
-            if let Some(address) = found {
-                return address;
-            }
+            panic!("the server exited:\n{}", log.join("\n"));
+        })
+        .await
+        .expect("the server started");
+        LoggedServer {
+            child,
+            address,
+            lines: lines_rx,
+            log,
+            _db: db,
         }
-        panic!("the server exited:\n{}", log.join("\n"));
-    })
-    .await
-    .expect("the server started");
+    }
 
-    let client = reqwest::Client::new();
-    let gql = |query: &'static str, variables: Value, token: Option<String>| {
-        let mut request = client
-            .post(format!("{address}/graphql"))
+    async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}/graphql", self.address))
             .json(&json!({"query": query, "variables": variables}));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+        request.send().await.unwrap().json::<Value>().await.unwrap()
+    }
+
+    /// Stops the server and returns everything it logged.
+    async fn stop(mut self) -> String {
+        self.child.kill().await.unwrap();
+        while let Ok(Some(line)) =
+            tokio::time::timeout(Duration::from_secs(10), self.lines.recv()).await
+        {
+            self.log.push(line);
+        }
+        self.log.join("\n")
+    }
+}
+
+#[tokio::test]
+async fn passwords_and_tokens_never_appear_in_the_logs() {
+    let server = LoggedServer::start("trace").await;
+    let gql = |query: &'static str, variables: Value, token: Option<String>| {
+        let server = &server;
+        async move { server.gql(query, variables, token.as_deref()).await }
     };
     let signed_up = gql(
         SIGN_UP,
@@ -127,12 +163,7 @@ async fn passwords_and_tokens_never_appear_in_the_logs() {
         "UNAUTHENTICATED"
     );
 
-    child.kill().await.unwrap();
-    while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(10), lines_rx.recv()).await
-    {
-        log.push(line);
-    }
-    let log = log.join("\n");
+    let log = server.stop().await;
     assert!(
         log.contains("SELECT"),
         "the log holds the statements at trace level"
@@ -148,5 +179,111 @@ async fn passwords_and_tokens_never_appear_in_the_logs() {
         ("signing secret", JWT_SECRET),
     ] {
         assert!(!log.contains(secret), "the {what} appears in the log");
+    }
+}
+
+#[tokio::test]
+async fn an_anonymous_question_names_nobody_in_the_logs() {
+    let server = LoggedServer::start("info").await;
+    let signed_up = server
+        .gql(
+            SIGN_UP,
+            json!({"input": {"organisationName": "Hiljaa Oy", "email": "admin@hiljaa.fi",
+                "password": PASSWORD, "displayName": "Admin"}}),
+            None,
+        )
+        .await;
+    let admin = signed_up["data"]["signUp"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let admin_id = signed_up["data"]["signUp"]["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let invited = server
+        .gql(
+            "mutation { inviteMember(input: {email: \"kysyja@hiljaa.fi\", role: MEMBER}) { token } }",
+            json!({}),
+            Some(&admin),
+        )
+        .await;
+    let accepted = server
+        .gql(
+            "mutation($t: String!, $p: String!) { acceptInvitation(input: {token: $t, password: $p,
+                displayName: \"Salainen Kysyjä\"}) { accessToken user { id } } }",
+            json!({"t": invited["data"]["inviteMember"]["token"], "p": PASSWORD}),
+            None,
+        )
+        .await;
+    let asker = accepted["data"]["acceptInvitation"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let asker_id = accepted["data"]["acceptInvitation"]["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let clinic = server
+        .gql(
+            "mutation($f: ID!) { scheduleClinic(input: {title: \"Vaikuttavuus\", facilitatorId: $f,
+                startsAt: \"2030-01-10T10:00:00Z\", endsAt: \"2030-01-10T11:00:00Z\",
+                timezone: \"Europe/Helsinki\", capacity: 5}) { id } }",
+            json!({"f": admin_id}),
+            Some(&admin),
+        )
+        .await;
+    let clinic = clinic["data"]["scheduleClinic"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{clinic}"))
+        .to_owned();
+    let registered = server
+        .gql(
+            "mutation($c: ID!) { registerForClinic(clinicId: $c) { id } }",
+            json!({"c": clinic}),
+            Some(&asker),
+        )
+        .await;
+    assert!(registered.get("errors").is_none(), "{registered}");
+    let asked = server
+        .gql(
+            "mutation($c: ID!) { askClinicQuestion(clinicId: $c, text: \"Miten mittaan?\", anonymous: true) { id author { id } } }",
+            json!({"c": clinic}),
+            Some(&asker),
+        )
+        .await;
+    assert_eq!(
+        asked["data"]["askClinicQuestion"]["author"],
+        Value::Null,
+        "{asked}"
+    );
+    let raw = voimavara_api::graphql::ids::decode(
+        &asker_id,
+        voimavara_api::graphql::ids::Kind::User,
+        "id",
+    )
+    .unwrap();
+    let log = server.stop().await;
+    // Every line the question's request could have written: none names the
+    // asker, by id, address or name.
+    let asking: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("question") || l.contains("ask"))
+        .collect();
+    for line in log.lines() {
+        for (what, needle) in [
+            ("name", "Salainen".to_owned()),
+            ("address", "kysyja@hiljaa.fi".to_owned()),
+        ] {
+            assert!(
+                !(line.contains(&needle) && line.contains("question")),
+                "the asker's {what} is logged with the question: {line}"
+            );
+        }
+    }
+    for line in &asking {
+        for field in [format!("\"user\":{raw}"), format!("\"user_id\":{raw}")] {
+            assert!(!line.contains(&field), "the asker is logged: {line}");
+        }
     }
 }

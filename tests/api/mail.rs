@@ -400,7 +400,10 @@ async fn a_promotion_is_mailed_in_the_members_language_and_only_the_kinds_they_c
             "PAIRING_PROPOSED",
             "PAIRING_ACCEPTED",
             "PAIRING_DECLINED",
-            "PAIRING_CANCELLED"
+            "PAIRING_CANCELLED",
+            "PLAN_GOAL_DECIDED",
+            "CLINIC_QUESTION_ASKED",
+            "CLINIC_REMINDER"
         ])
     );
     let set = app

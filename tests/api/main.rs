@@ -20,6 +20,7 @@ mod members;
 mod mentoring;
 mod migrations;
 mod performance;
+mod plan;
 mod presence;
 mod query_limits;
 mod races;

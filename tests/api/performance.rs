@@ -773,3 +773,58 @@ async fn a_skill_added_through_another_instance_shows_on_this_ones_board() {
         reader.troubles()
     );
 }
+
+#[tokio::test]
+async fn a_page_of_plan_goals_with_their_figures_costs_the_same_for_5_or_40_goals() {
+    let app = patient_app().await;
+    let data = seeded(&app).await;
+    let admin = token(&app, data.admin_id).await;
+    let skills = app
+        .gql("{ skills { id kind } }", json!({}), Some(&admin))
+        .await;
+    let platforms: Vec<String> = skills["data"]["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "PLATFORM")
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    for i in 0..40 {
+        let body = app
+            .gql(
+                "mutation($p: ID!, $t: Float!) { proposePlanGoal(input: {title: \"Goal\", platformId: $p,
+                    metric: INTERACTIONS, target: $t, startsOn: \"2026-10-15\", dueOn: \"2027-06-30\"}) { id } }",
+                json!({"p": platforms[i % platforms.len()], "t": 1e9 + i as f64}),
+                Some(&admin),
+            )
+            .await;
+        let id = body["data"]["proposePlanGoal"]["id"].clone();
+        app.gql(
+            "mutation($id: ID!) { decidePlanGoal(id: $id, accept: true) { id } }",
+            json!({"id": id}),
+            Some(&admin),
+        )
+        .await;
+    }
+    const GOALS: &str = "query($first: Int) { planGoals(first: $first) { totalCount edges { node {
+        title status baseline current progress platform { name } proposedBy { displayName } } } } }";
+    let (_, five) = page_cost(&app, GOALS, json!({"first": 5}), &admin).await;
+    let (all, forty) = page_cost(&app, GOALS, json!({"first": 40}), &admin).await;
+    let edges = all["data"]["planGoals"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 40);
+    // The seeded channels are on a few platforms: their goals have figures.
+    assert!(edges.iter().all(|e| e["node"]["status"] == "ACCEPTED"));
+    let measured = edges
+        .iter()
+        .filter(|e| e["node"]["current"].is_number())
+        .count();
+    assert!(measured >= 5, "{all}");
+    assert_eq!(five, forty, "statements grow with the page");
+
+    // A clinic board asking for each clinic's questions: one more statement.
+    const BOARD: &str =
+        "query($first: Int) { clinics(first: $first) { edges { node { id questions { id } } } } }";
+    let (_, five) = page_cost(&app, BOARD, json!({"first": 5}), &admin).await;
+    let (_, hundred) = page_cost(&app, BOARD, json!({"first": 100}), &admin).await;
+    assert_eq!(five, hundred, "statements grow with the board");
+}

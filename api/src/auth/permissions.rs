@@ -158,3 +158,44 @@ pub fn may_see_channel(
     actor.organisation_id == organisation_id
         && (actor.user_id == owner_id || visibility == entity::Visibility::Organisation)
 }
+
+/// A plan goal and its comments: every member of its organisation (anyone
+/// may propose and discuss).
+pub fn may_see_goal(actor: &Actor, organisation_id: i64) -> bool {
+    actor.organisation_id == organisation_id
+}
+
+/// Removing a comment: its author while it is open to them, and the
+/// organisation's admins at any time.
+pub fn may_remove_comment(
+    actor: &Actor,
+    organisation_id: i64,
+    author_id: Option<i64>,
+    open: bool,
+) -> bool {
+    actor.organisation_id == organisation_id
+        && (actor.is_admin() || (author_id == Some(actor.user_id) && open))
+}
+
+/// Editing a comment: its author alone, while it is open.
+pub fn may_edit_comment(actor: &Actor, author_id: Option<i64>, open: bool) -> bool {
+    author_id == Some(actor.user_id) && open
+}
+
+/// A clinic question: whoever manages the clinic (its facilitator and the
+/// organisation's admins) and its asker.
+pub fn may_see_question(
+    actor: &Actor,
+    organisation_id: i64,
+    facilitator_id: i64,
+    author_id: i64,
+) -> bool {
+    actor.organisation_id == organisation_id
+        && (actor.user_id == author_id || may_manage_clinic(actor, organisation_id, facilitator_id))
+}
+
+/// Who a question names as its author: nobody when it was asked
+/// anonymously, whoever reads it (admins included).
+pub fn question_author(anonymous: bool, author_id: i64) -> Option<i64> {
+    (!anonymous).then_some(author_id)
+}

@@ -67,7 +67,7 @@ impl MailKind {
 }
 
 /// The notification kinds mailed to a member who has not chosen.
-pub const DEFAULT_EMAIL_KINDS: [Kind; 7] = [
+pub const DEFAULT_EMAIL_KINDS: [Kind; 10] = [
     Kind::WaitlistPromoted,
     Kind::ClinicCancelled,
     Kind::ClinicMoved,
@@ -75,6 +75,9 @@ pub const DEFAULT_EMAIL_KINDS: [Kind; 7] = [
     Kind::PairingAccepted,
     Kind::PairingDeclined,
     Kind::PairingCancelled,
+    Kind::PlanGoalDecided,
+    Kind::ClinicQuestionAsked,
+    Kind::ClinicReminder,
 ];
 
 /// The kinds a member chose, from their stored form (unknown names are

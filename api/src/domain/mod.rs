@@ -12,6 +12,7 @@ pub mod mentoring;
 pub mod notifications;
 pub mod paging;
 pub mod password;
+pub mod plan;
 pub mod presence;
 pub mod recurrence;
 pub mod seats;

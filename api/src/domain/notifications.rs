@@ -23,13 +23,22 @@ pub enum Kind {
     PairingCompleted,
     /// The other party left feedback.
     FeedbackReceived,
+    /// A goal the member proposed was decided: accepted or declined by an
+    /// admin, or achieved or missed by its figures.
+    PlanGoalDecided,
+    /// Someone commented on a goal the member proposed or commented on.
+    PlanGoalCommented,
+    /// A member asked a question of a clinic the member facilitates.
+    ClinicQuestionAsked,
+    /// A clinic the member has a place in starts within a day.
+    ClinicReminder,
     /// A kind this server version does not know (written by a newer one).
     Other,
 }
 
 impl Kind {
     /// Every kind a server writes.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 14] = [
         Kind::InvitationAccepted,
         Kind::WaitlistPromoted,
         Kind::ClinicCancelled,
@@ -40,6 +49,10 @@ impl Kind {
         Kind::PairingCancelled,
         Kind::PairingCompleted,
         Kind::FeedbackReceived,
+        Kind::PlanGoalDecided,
+        Kind::PlanGoalCommented,
+        Kind::ClinicQuestionAsked,
+        Kind::ClinicReminder,
     ];
 
     /// The stored name, which is also the GraphQL enum value.
@@ -55,6 +68,10 @@ impl Kind {
             Kind::PairingCancelled => "PAIRING_CANCELLED",
             Kind::PairingCompleted => "PAIRING_COMPLETED",
             Kind::FeedbackReceived => "FEEDBACK_RECEIVED",
+            Kind::PlanGoalDecided => "PLAN_GOAL_DECIDED",
+            Kind::PlanGoalCommented => "PLAN_GOAL_COMMENTED",
+            Kind::ClinicQuestionAsked => "CLINIC_QUESTION_ASKED",
+            Kind::ClinicReminder => "CLINIC_REMINDER",
             Kind::Other => "OTHER",
         }
     }

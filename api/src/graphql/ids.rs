@@ -46,6 +46,9 @@ kinds!(
     Notification,
     Channel,
     PresenceSnapshot,
+    PlanGoal,
+    PlanComment,
+    ClinicQuestion,
 );
 
 impl Kind {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    channel, clinic, course, feedback, lesson, mentor_profile, mentoring_request,
+    channel, clinic, clinic_question, course, feedback, lesson, mentor_profile, mentoring_request,
     mentoring_session, pairing, presence_snapshot, seat, skill, user, user_skill,
 };
 
@@ -146,6 +146,23 @@ group_by! {
     /// A member's channels, by platform then handle (all of them: the
     /// resolver keeps those the caller may see).
     UserChannels => channel::Model = lookups::channels;
+    /// A clinic's questions, oldest first (all of them: the resolver keeps
+    /// those the caller may see).
+    ClinicQuestions => clinic_question::Model = lookups::clinic_questions;
+}
+
+/// The sums behind a plan figure: the organisation's channels on a platform
+/// over the window up to a day (none without snapshots in it).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PlanSums(pub crate::service::plan::FiguresKey);
+
+impl Key for PlanSums {
+    type Value = crate::domain::plan::Sums;
+    async fn fetch(state: &State, keys: &[Self]) -> AppResult<HashMap<Self, Self::Value>> {
+        let wanted: Vec<_> = keys.iter().map(|k| k.0).collect();
+        let found = lookups::plan_sums(&state.db, &wanted).await?;
+        Ok(found.into_iter().map(|(k, v)| (PlanSums(k), v)).collect())
+    }
 }
 
 /// A person's live seat in a pool.

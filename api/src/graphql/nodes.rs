@@ -33,6 +33,9 @@ pub enum Found {
     Notification(notification::Model),
     Channel(entity::channel::Model),
     PresenceSnapshot(entity::presence_snapshot::Model),
+    PlanGoal(entity::plan_goal::Model),
+    PlanComment(entity::plan_comment::Model),
+    ClinicQuestion(entity::clinic_question::Model),
 }
 
 /// Resolves a global id for the actor: `None` when absent or not visible.
@@ -81,6 +84,15 @@ pub async fn find_kind(
         Kind::PresenceSnapshot => crate::service::presence::get_snapshot(state, actor, raw)
             .await
             .map(Found::PresenceSnapshot),
+        Kind::PlanGoal => crate::service::plan::get(state, actor, raw)
+            .await
+            .map(Found::PlanGoal),
+        Kind::PlanComment => crate::service::plan::comments::get(state, actor, raw)
+            .await
+            .map(Found::PlanComment),
+        Kind::ClinicQuestion => crate::service::questions::get(state, actor, raw)
+            .await
+            .map(Found::ClinicQuestion),
     };
     match found {
         Ok(node) => Ok(Some(node)),

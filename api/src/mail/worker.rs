@@ -83,11 +83,7 @@ async fn run(state: State, mailer: Arc<Mailer>, mut stopping: watch::Receiver<bo
         }
         if tokio::time::Instant::now() >= reminders_due {
             reminders_due = tokio::time::Instant::now() + poll;
-            match queue::queue_reminders(&state, state.clock.now()).await {
-                Ok(0) => {}
-                Ok(queued) => tracing::info!(queued, "clinic reminders queued"),
-                Err(err) => tracing::warn!(error = %err, "could not queue clinic reminders"),
-            }
+            due_work(&state).await;
         }
         let batch = match queue::claim(&state, BATCH).await {
             Ok(batch) => batch,
@@ -113,6 +109,22 @@ async fn run(state: State, mailer: Arc<Mailer>, mut stopping: watch::Receiver<bo
             _ = tokio::time::sleep(poll) => {}
             _ = stopping.changed() => {}
         }
+    }
+}
+
+/// What falls due with time, checked on every poll: clinic reminders, and
+/// the outcome of accepted plan goals.
+async fn due_work(state: &AppState) {
+    let now = state.clock.now();
+    match crate::service::notifications::remind(state, now).await {
+        Ok(0) => {}
+        Ok(written) => tracing::info!(written, "clinic reminders written"),
+        Err(err) => tracing::warn!(error = %err, "could not write clinic reminders"),
+    }
+    match crate::service::plan::settle_due(state).await {
+        Ok(0) => {}
+        Ok(settled) => tracing::info!(settled, "plan goals settled"),
+        Err(err) => tracing::warn!(error = %err, "could not settle plan goals"),
     }
 }
 
@@ -233,8 +245,9 @@ impl Mailer {
             Ready::Notification {
                 name,
                 kind,
+                message,
                 clinic,
-                course,
+                title,
             } => {
                 let link = match (&clinic, kind) {
                     (Some(clinic), _) => self.clinic_link(clinic.id),
@@ -247,6 +260,9 @@ impl Mailer {
                         | Kind::PairingCompleted
                         | Kind::FeedbackReceived,
                     ) => format!("{app}/mentoring"),
+                    (None, Kind::PlanGoalDecided | Kind::PlanGoalCommented) => {
+                        format!("{app}/plan")
+                    }
                     _ => format!("{app}/"),
                 };
                 if let Some(clinic) = clinic {
@@ -255,9 +271,10 @@ impl Mailer {
                         "when",
                         local_time(clinic.starts_at, &clinic.timezone, locale),
                     );
-                } else if let Some(course) = course {
-                    fields.insert("title", course);
+                } else if let Some(title) = title {
+                    fields.insert("title", title);
                 }
+                fields.insert("message", message);
                 (
                     MailKind::Notification(kind),
                     Values {

@@ -164,6 +164,9 @@ impl Loader<'_> {
             active: Set(true),
             token_version: Set(0),
             calendar_token: Set(self.random.token()),
+            email_kinds: Set(crate::domain::mail::store_email_kinds(
+                &crate::domain::mail::DEFAULT_EMAIL_KINDS,
+            )),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

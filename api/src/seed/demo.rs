@@ -14,6 +14,7 @@ use crate::service::{accounts, expertise, invitations, mentoring, sessions};
 mod clinics;
 mod courses;
 mod people;
+mod plan;
 mod presence;
 
 use people::{PEOPLE, email};
@@ -45,6 +46,10 @@ pub struct Demo {
     pub channels: usize,
     /// The address of an invitation left waiting, whose mail the tour shows.
     pub invited: String,
+    /// Plan goals (proposed, declined, accepted, achieved).
+    pub goals: usize,
+    /// Questions sent to the next clinic.
+    pub questions: usize,
 }
 
 /// The address of the invitation the demo leaves waiting.
@@ -66,6 +71,7 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
     let clinics = clinics::schedule_all(state, admin, &actors, &skills).await?;
     let courses = courses::publish(state, admin, &actors, &skills).await?;
     let channels = presence::record(state, &actors, &skills).await?;
+    let planned = plan::make(state, &actors, &skills).await?;
     // One newcomer is still to join: their invitation mail goes out (to the
     // log, unless a relay is configured).
     let invited = INVITED.to_owned();
@@ -88,6 +94,8 @@ pub async fn seed(state: &AppState) -> AppResult<Demo> {
         open_requests,
         channels,
         invited,
+        goals: planned.goals,
+        questions: planned.questions,
     })
 }
 

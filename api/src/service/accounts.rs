@@ -94,6 +94,9 @@ pub async fn insert_user(
         token_version: Set(0),
         calendar_token: Set(state.random.token()),
         locale: Set(locale),
+        email_kinds: Set(crate::domain::mail::store_email_kinds(
+            &crate::domain::mail::DEFAULT_EMAIL_KINDS,
+        )),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -372,3 +372,26 @@ struct LevelledSkill {
     #[sea_orm(nested)]
     skill: skill::Model,
 }
+
+/// The questions of each clinic, oldest first (who may see which is decided
+/// by the caller).
+pub async fn clinic_questions(
+    conn: &impl ConnectionTrait,
+    clinics: &[i64],
+) -> AppResult<HashMap<i64, Vec<entity::clinic_question::Model>>> {
+    use entity::clinic_question;
+    let rows = clinic_question::Entity::find()
+        .filter(clinic_question::Column::ClinicId.is_in(clinics.iter().copied()))
+        .order_by_asc(clinic_question::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(grouped(rows, |q| q.clinic_id))
+}
+
+/// The sums behind each plan figure asked for.
+pub async fn plan_sums(
+    conn: &impl ConnectionTrait,
+    keys: &[crate::service::plan::FiguresKey],
+) -> AppResult<HashMap<crate::service::plan::FiguresKey, crate::domain::plan::Sums>> {
+    crate::service::plan::figures::sums(conn, keys).await
+}

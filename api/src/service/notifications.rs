@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::notification;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 
+use crate::domain::mail::REMINDER_BEFORE;
 use crate::error::AppResult;
 
 pub use crate::domain::notifications::Kind;
@@ -39,12 +40,134 @@ pub async fn notify(
     }
     .insert(conn)
     .await?;
+    published(conn, &written, new.kind, now).await?;
+    Ok(written)
+}
+
+/// Writes a notification at most once for `once_key`, however many
+/// instances try: `None` when it was written before.
+#[tracing::instrument(skip_all)]
+pub async fn notify_once(
+    conn: &impl ConnectionTrait,
+    new: New,
+    once_key: String,
+    now: DateTime<Utc>,
+) -> AppResult<Option<notification::Model>> {
+    use sea_orm::{EntityTrait, TryInsertResult};
+    let kind = new.kind;
+    let inserted = notification::Entity::insert(notification::ActiveModel {
+        organisation_id: Set(new.organisation_id),
+        user_id: Set(new.user_id),
+        kind: Set(kind.as_str().into()),
+        message: Set(new.message),
+        subject_type: Set(new.subject.map(|(kind, _)| kind.to_owned())),
+        subject_id: Set(new.subject.map(|(_, id)| id)),
+        created_at: Set(now),
+        once_key: Set(Some(once_key)),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([notification::Column::OnceKey])
+    .exec(conn)
+    .await?;
+    let TryInsertResult::Inserted(inserted) = inserted else {
+        return Ok(None);
+    };
+    let written = notification::Entity::find_by_id(inserted.last_insert_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| crate::error::AppError::internal("a written notification is missing"))?;
+    published(conn, &written, kind, now).await?;
+    Ok(Some(written))
+}
+
+/// Pushes a notification just written and queues its mail.
+async fn published(
+    conn: &impl ConnectionTrait,
+    written: &notification::Model,
+    kind: Kind,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     crate::events::emit(crate::events::Event::Notification {
         org: written.organisation_id,
         user: written.user_id,
         id: written.id,
     });
-    super::outbox::queue_notification(conn, &written, new.kind, now).await?;
+    super::outbox::queue_notification(conn, written, kind, now).await
+}
+
+/// Writes the reminder of every confirmed seat of every scheduled clinic
+/// that starts within [`REMINDER_BEFORE`] of `now`, once per seat however
+/// often and on however many instances this runs (its mail goes with it,
+/// to those who chose `CLINIC_REMINDER`). Returns how many were written.
+#[tracing::instrument(skip_all)]
+pub async fn remind(state: &crate::context::AppState, now: DateTime<Utc>) -> AppResult<u64> {
+    use sea_orm::{FromQueryResult, Statement};
+    let backend = state.db.get_database_backend();
+    let p = |n| crate::db::param(backend, n);
+    // A reminder mail queued before reminders were notifications counts too.
+    let sql = format!(
+        "SELECT s.id AS seat_id, s.user_id, c.id AS clinic_id \
+         FROM seats s JOIN clinics c ON c.seat_pool_id = s.pool_id \
+         JOIN users u ON u.id = s.user_id \
+         WHERE c.status = 'SCHEDULED' AND c.starts_at > {} AND c.starts_at <= {} \
+           AND s.status = 'CONFIRMED' AND u.active = {} \
+           AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.once_key = 'reminder:' || s.id) \
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.once_key = 'reminder:' || s.id)",
+        p(1),
+        p(2),
+        p(3)
+    );
+    #[derive(FromQueryResult)]
+    struct Due {
+        seat_id: i64,
+        user_id: i64,
+        clinic_id: i64,
+    }
+    let due = Due::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [now.into(), (now + REMINDER_BEFORE).into(), true.into()],
+    ))
+    .all(&state.db)
+    .await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let clinics: std::collections::HashMap<i64, entity::clinic::Model> = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::clinic::Entity::find()
+            .filter(entity::clinic::Column::Id.is_in(due.iter().map(|d| d.clinic_id)))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect()
+    };
+    let txn = crate::db::begin_write(state).await?;
+    let mut written = 0;
+    for seat in &due {
+        let Some(clinic) = clinics.get(&seat.clinic_id) else {
+            continue;
+        };
+        let new = New {
+            organisation_id: clinic.organisation_id,
+            user_id: seat.user_id,
+            kind: Kind::ClinicReminder,
+            message: format!(
+                "\"{}\" starts on {}",
+                clinic.title,
+                crate::domain::clinics::local_start(clinic.starts_at, &clinic.timezone)
+            ),
+            subject: Some(("ClinicRegistration", seat.seat_id)),
+        };
+        if notify_once(&*txn, new, format!("reminder:{}", seat.seat_id), now)
+            .await?
+            .is_some()
+        {
+            written += 1;
+        }
+    }
+    crate::db::commit(txn, state).await?;
     Ok(written)
 }
 

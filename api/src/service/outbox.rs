@@ -6,13 +6,8 @@
 //! says is read when it is sent ([`prepare`]): the outbox holds no token.
 
 use chrono::{DateTime, Utc};
-use entity::{
-    ClinicStatus, MailStatus, SeatStatus, clinic, invitation, notification, organisation, outbox,
-    password_reset, seat, user,
-};
-use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, InsertStatement, JoinType, OnConflict, Query, SelectStatement,
-};
+use entity::{MailStatus, invitation, notification, organisation, outbox, password_reset, user};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, InsertStatement, Query, SelectStatement};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend,
     EntityTrait, QueryFilter, Statement,
@@ -20,7 +15,7 @@ use sea_orm::{
 
 use crate::context::AppState;
 use crate::db;
-use crate::domain::mail::{self, CLAIM_FOR, MailKind, REMINDER_BEFORE};
+use crate::domain::mail::{self, CLAIM_FOR, MailKind};
 use crate::domain::notifications::Kind;
 use crate::error::AppResult;
 use crate::events::{Event, emit};
@@ -124,6 +119,7 @@ pub async fn withdraw(
 
 /// Queues the mail of a notification just written, when its member is
 /// active and chose its kind, in one statement in the caller's transaction.
+/// A clinic reminder's mail is the reminder (about the seat).
 #[tracing::instrument(skip_all)]
 pub async fn queue_notification(
     conn: &impl ConnectionTrait,
@@ -131,15 +127,19 @@ pub async fn queue_notification(
     kind: Kind,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    let (mail, subject) = match kind {
+        Kind::ClinicReminder => (MailKind::ClinicReminder, written.subject_id),
+        other => (MailKind::Notification(other), Some(written.id)),
+    };
     let users = Alias::new("users");
     let mut select = Query::select();
     select
         .expr(Expr::col((users.clone(), user::Column::OrganisationId)))
         .expr(Expr::col((users.clone(), user::Column::Id)))
-        .expr(Expr::val(kind.as_str()))
+        .expr(Expr::val(mail.as_str()))
         .expr(Expr::col((users.clone(), user::Column::Email)))
         .expr(Expr::col((users.clone(), user::Column::Locale)))
-        .expr(Expr::val(written.id))
+        .expr(Expr::val(subject))
         .from(users.clone())
         .and_where(Expr::col((users.clone(), user::Column::Id)).eq(written.user_id))
         .and_where(Expr::col((users.clone(), user::Column::Active)).eq(true))
@@ -147,7 +147,7 @@ pub async fn queue_notification(
             Expr::cust(r#"(',' || "users"."email_kinds" || ',')"#)
                 .like(format!("%,{},%", kind.as_str())),
         );
-    let insert = queued_from(select, &[], now)?;
+    let insert = queued_from(select, now)?;
     let queued = conn.execute(&insert).await?.rows_affected();
     if queued > 0 {
         emit(Event::Mail {
@@ -157,69 +157,10 @@ pub async fn queue_notification(
     Ok(())
 }
 
-/// Queues the reminder of every confirmed seat of every scheduled clinic that
-/// starts within [`REMINDER_BEFORE`] of `now`, once per seat however often
-/// and on however many instances this runs. Returns how many were queued.
-#[tracing::instrument(skip_all)]
-pub async fn queue_reminders(state: &AppState, now: DateTime<Utc>) -> AppResult<u64> {
-    let (seats, clinics, users) = (Alias::new("s"), Alias::new("c"), Alias::new("u"));
-    let once_key = Expr::cust(r#"'reminder:' || "s"."id""#);
-    let mut select = Query::select();
-    select
-        .expr(Expr::col((clinics.clone(), clinic::Column::OrganisationId)))
-        .expr(Expr::col((users.clone(), user::Column::Id)))
-        .expr(Expr::val(MailKind::ClinicReminder.as_str()))
-        .expr(Expr::col((users.clone(), user::Column::Email)))
-        .expr(Expr::col((users.clone(), user::Column::Locale)))
-        .expr(Expr::col((seats.clone(), seat::Column::Id)))
-        .expr(once_key)
-        .from_as(seat::Entity, seats.clone())
-        .join_as(
-            JoinType::InnerJoin,
-            clinic::Entity,
-            clinics.clone(),
-            Expr::col((clinics.clone(), clinic::Column::SeatPoolId))
-                .equals((seats.clone(), seat::Column::PoolId)),
-        )
-        .join_as(
-            JoinType::InnerJoin,
-            user::Entity,
-            users.clone(),
-            Expr::col((users.clone(), user::Column::Id))
-                .equals((seats.clone(), seat::Column::UserId)),
-        )
-        .and_where(
-            Expr::col((clinics.clone(), clinic::Column::Status))
-                .eq(ClinicStatus::Scheduled.to_value()),
-        )
-        .and_where(Expr::col((clinics.clone(), clinic::Column::StartsAt)).gt(now))
-        .and_where(
-            Expr::col((clinics.clone(), clinic::Column::StartsAt)).lte(now + REMINDER_BEFORE),
-        )
-        .and_where(
-            Expr::col((seats.clone(), seat::Column::Status)).eq(SeatStatus::Confirmed.to_value()),
-        )
-        .and_where(Expr::col((users.clone(), user::Column::Active)).eq(true));
-    let mut insert = queued_from(select, &[outbox::Column::OnceKey], now)?;
-    insert.on_conflict(
-        OnConflict::column(outbox::Column::OnceKey)
-            .do_nothing()
-            .to_owned(),
-    );
-    let txn = db::begin_write(state).await?;
-    let queued = txn.execute(&insert).await?.rows_affected();
-    db::commit(txn, state).await?;
-    Ok(queued)
-}
-
 /// `INSERT INTO outbox … SELECT`: `select` yields the organisation, the
-/// user, the kind, the address, the locale, the subject id and then
-/// `extra`; each row is queued pending, due at `now`.
-fn queued_from(
-    mut select: SelectStatement,
-    extra: &[outbox::Column],
-    now: DateTime<Utc>,
-) -> AppResult<InsertStatement> {
+/// user, the kind, the address, the locale and the subject id; each row is
+/// queued pending, due at `now`.
+fn queued_from(mut select: SelectStatement, now: DateTime<Utc>) -> AppResult<InsertStatement> {
     select
         .expr(Expr::val(MailStatus::Pending.to_value()))
         .expr(Expr::val(0))
@@ -233,7 +174,6 @@ fn queued_from(
         outbox::Column::Locale,
         outbox::Column::SubjectId,
     ];
-    columns.extend_from_slice(extra);
     columns.extend([
         outbox::Column::Status,
         outbox::Column::Attempts,

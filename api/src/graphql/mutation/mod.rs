@@ -5,6 +5,7 @@ mod courses;
 mod members;
 mod mentoring;
 mod notifications;
+mod plan;
 mod presence;
 mod sessions;
 mod skills;
@@ -23,6 +24,7 @@ pub struct MutationRoot(
     mentoring::MentoringMutation,
     notifications::NotificationMutation,
     presence::PresenceMutation,
+    plan::PlanMutation,
     skills::SkillMutation,
     sso::SsoMutation,
 );

@@ -7,6 +7,7 @@ mod members;
 mod mentoring;
 mod node;
 mod notifications;
+mod plan;
 mod presence;
 
 use async_graphql::MergedObject;
@@ -22,5 +23,6 @@ pub struct QueryRoot(
     mentoring::MentoringQuery,
     notifications::NotificationsQuery,
     presence::PresenceQuery,
+    plan::PlanQuery,
     node::NodeQuery,
 );

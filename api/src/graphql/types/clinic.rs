@@ -207,6 +207,26 @@ impl Clinic {
             ClinicRegistration::new,
         ))
     }
+
+    /// Questions sent beforehand, oldest first: all of them for the
+    /// facilitator and admins, their own for anyone else.
+    async fn questions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::ClinicQuestion>> {
+        let me = actor(ctx).await?;
+        let all = Box::pin(
+            loader(ctx)?.load_one(crate::graphql::loaders::ClinicQuestions(self.model.id)),
+        )
+        .await?
+        .unwrap_or_default();
+        Ok(all
+            .iter()
+            .filter(|q| crate::service::questions::visible_to(&me, q, self.model.facilitator_id))
+            .cloned()
+            .map(super::ClinicQuestion)
+            .collect())
+    }
 }
 
 /// A member's place in a clinic: a seat, or a place on its waitlist.

@@ -8,6 +8,7 @@ pub mod mentoring;
 pub mod node;
 pub mod organisation;
 pub mod pairing_notes;
+pub mod plan;
 pub mod presence;
 pub mod session;
 pub mod skill;
@@ -24,6 +25,7 @@ pub use mentoring::{
 pub use node::{Node, Notification, NotificationKind};
 pub use organisation::{Organisation, SsoSettings};
 pub use pairing_notes::{Feedback, MentoringSession};
+pub use plan::{ClinicQuestion, PlanComment, PlanGoal, PlanGoalStatus, PlanMetric};
 pub use presence::{Channel, ChannelGrowth, PresenceReport, PresenceSnapshot, Visibility};
 pub use session::AuthPayload;
 pub use skill::{Skill, SkillKind};

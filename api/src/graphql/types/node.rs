@@ -35,6 +35,9 @@ pub enum Node {
     Notification(Notification),
     Channel(super::Channel),
     PresenceSnapshot(super::PresenceSnapshot),
+    PlanGoal(super::PlanGoal),
+    PlanComment(super::PlanComment),
+    ClinicQuestion(super::ClinicQuestion),
 }
 
 impl From<Found> for Node {
@@ -56,6 +59,9 @@ impl From<Found> for Node {
             Found::Notification(n) => Node::Notification(Notification(n)),
             Found::Channel(c) => Node::Channel(super::Channel(c)),
             Found::PresenceSnapshot(s) => Node::PresenceSnapshot(super::PresenceSnapshot(s)),
+            Found::PlanGoal(g) => Node::PlanGoal(super::PlanGoal::new(g)),
+            Found::PlanComment(c) => Node::PlanComment(super::PlanComment(c)),
+            Found::ClinicQuestion(q) => Node::ClinicQuestion(super::ClinicQuestion(q)),
         }
     }
 }
@@ -84,6 +90,15 @@ pub enum NotificationKind {
     PairingCompleted,
     /// The other party left feedback.
     FeedbackReceived,
+    /// A goal you proposed was decided: accepted or declined by an admin,
+    /// or achieved or missed by its figures.
+    PlanGoalDecided,
+    /// Someone commented on a goal you proposed or commented on.
+    PlanGoalCommented,
+    /// A member asked a question of a clinic you facilitate.
+    ClinicQuestionAsked,
+    /// A clinic you have a place in starts within a day.
+    ClinicReminder,
     /// A kind this server version does not know.
     Other,
 }

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use entity::{
-    ClinicStatus, Locale, SeatStatus, clinic, course, invitation, notification, organisation,
-    outbox, password_reset, seat, user,
+    ClinicStatus, Locale, SeatStatus, clinic, clinic_question, course, invitation, notification,
+    organisation, outbox, password_reset, plan_goal, seat, user,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -37,8 +37,10 @@ pub enum Ready {
     Notification {
         name: String,
         kind: Kind,
+        message: String,
         clinic: Option<clinic::Model>,
-        course: Option<String>,
+        /// The title of the course or goal it is about.
+        title: Option<String>,
     },
 }
 
@@ -148,18 +150,19 @@ pub async fn prepare(state: &AppState, mail: &outbox::Model) -> AppResult<Prepar
             let Some(written) = notification::Entity::find_by_id(subject).one(db).await? else {
                 return Ok(Err("the notification is gone"));
             };
-            let (clinic, course) = about(state, &written).await?;
+            let (clinic, title) = about(state, &written).await?;
             Ok(Ready::Notification {
                 name,
                 kind,
+                message: written.message,
                 clinic,
-                course,
+                title,
             })
         }
     })
 }
 
-/// The clinic or course a notification is about, if any.
+/// The clinic, or the title of the course or goal, a notification is about.
 async fn about(
     state: &AppState,
     written: &notification::Model,
@@ -170,6 +173,22 @@ async fn about(
     };
     Ok(match kind {
         "Clinic" => (clinic::Entity::find_by_id(id).one(db).await?, None),
+        "ClinicQuestion" => match clinic_question::Entity::find_by_id(id).one(db).await? {
+            Some(question) => (
+                clinic::Entity::find_by_id(question.clinic_id)
+                    .one(db)
+                    .await?,
+                None,
+            ),
+            None => (None, None),
+        },
+        "PlanGoal" => (
+            None,
+            plan_goal::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .map(|g| g.title),
+        ),
         "ClinicRegistration" | "Enrolment" => {
             let Some(seat) = seat::Entity::find_by_id(id).one(db).await? else {
                 return Ok((None, None));
