@@ -768,3 +768,65 @@ async fn the_calendar_feed_lists_held_and_facilitated_clinics_until_reset() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_board_and_the_course_list_page_backwards_too() {
+    let app = spawn_app().await;
+    let admin = app.sign_up("Backwards Org", "admin@backwards.fi").await;
+    for day in 1..=5 {
+        app.schedule_clinic(
+            &admin,
+            &admin.user_id,
+            &format!("2026-12-0{day}T10:00:00Z"),
+            &format!("2026-12-0{day}T11:00:00Z"),
+            5,
+        )
+        .await;
+        app.gql(
+            "mutation($t: String!) { createCourse(input: {title: $t}) { id } }",
+            json!({"t": format!("Course {day}")}),
+            admin.token(),
+        )
+        .await;
+    }
+    for list in ["clinics", "courses"] {
+        let page = |args: String| {
+            let app = &app;
+            let token = admin.access_token.clone();
+            let query = format!(
+                "{{ {list}({args}) {{ totalCount pageInfo {{ hasPreviousPage hasNextPage startCursor }}
+                   edges {{ cursor node {{ id }} }} }} }}"
+            );
+            async move {
+                let body = app.gql(&query, json!({}), Some(&token)).await;
+                assert!(body.get("errors").is_none(), "{body}");
+                body["data"][list].clone()
+            }
+        };
+        let ids = |page: &Value| -> Vec<Value> {
+            page["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["id"].clone())
+                .collect()
+        };
+        let all = ids(&page("first: 5".into()).await);
+        assert_eq!(all.len(), 5, "{list}");
+        let tail = page("last: 2".into()).await;
+        assert_eq!(ids(&tail), all[3..], "{list}: the last two, in order");
+        assert_eq!(tail["pageInfo"]["hasPreviousPage"], true);
+        let cursor = tail["pageInfo"]["startCursor"].as_str().unwrap().to_owned();
+        let before = page(format!("last: 2, before: \"{cursor}\"")).await;
+        assert_eq!(ids(&before), all[1..3], "{list}: the two before those");
+        assert_eq!(before["pageInfo"]["hasNextPage"], true);
+        let both = app
+            .gql(
+                &format!("{{ {list}(first: 1, last: 1) {{ totalCount }} }}"),
+                json!({}),
+                admin.token(),
+            )
+            .await;
+        assert_eq!(error_code(&both), Some("BAD_USER_INPUT"), "{list}: {both}");
+    }
+}

@@ -63,6 +63,8 @@ where
     }
 }
 
+/// Live updates over `/graphql/ws` (graphql-transport-ws): the caller's
+/// notifications and a clinic's seats.
 #[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// The caller's new notifications, as they are written.

@@ -22,7 +22,9 @@ pub struct RecurrenceInput {
 /// A clinic to schedule.
 #[derive(InputObject)]
 pub struct ScheduleClinicInput {
+    /// The clinic's title (1 to 200 characters).
     pub title: String,
+    /// What it is about.
     #[graphql(default)]
     pub description: String,
     /// The member who runs it; they may not hold an overlapping clinic.
@@ -35,9 +37,11 @@ pub struct ScheduleClinicInput {
     pub timezone: String,
     /// 1 to 10,000 seats.
     pub capacity: i32,
+    /// Where it is held, if in person.
     pub location: Option<String>,
     /// An http(s) link for joining online.
     pub online_url: Option<String>,
+    /// The skills it is about.
     #[graphql(default)]
     pub skill_ids: Vec<ID>,
     /// Repeat weekly.
@@ -47,15 +51,23 @@ pub struct ScheduleClinicInput {
 /// Changes to a clinic; omitted fields stay as they are.
 #[derive(InputObject, Default)]
 pub struct UpdateClinicInput {
+    /// A new title.
     pub title: Option<String>,
+    /// A new description.
     pub description: Option<String>,
+    /// A new facilitator (a member of the organisation).
     pub facilitator_id: Option<ID>,
+    /// A new start (registrants are notified).
     pub starts_at: Option<Timestamp>,
+    /// A new end.
     pub ends_at: Option<Timestamp>,
+    /// A new IANA time zone.
     pub timezone: Option<String>,
     /// Raising it promotes from the waitlist; lowering it bumps nobody.
     pub capacity: Option<i32>,
+    /// A new place; null removes it.
     pub location: Option<String>,
+    /// A new online address; null removes it.
     pub online_url: Option<String>,
     /// Replaces the clinic's skills.
     pub skill_ids: Option<Vec<ID>>,
@@ -86,6 +98,7 @@ impl ClinicMutation {
     async fn schedule_clinic(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: ScheduleClinicInput,
     ) -> async_graphql::Result<Vec<Clinic>> {
         let actor = actor(ctx).await?;
@@ -111,7 +124,8 @@ impl ClinicMutation {
     async fn update_clinic(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The clinic.")] id: ID,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: UpdateClinicInput,
     ) -> async_graphql::Result<Clinic> {
         let actor = actor(ctx).await?;
@@ -146,8 +160,8 @@ impl ClinicMutation {
     async fn cancel_clinic(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        reason: Option<String>,
+        #[graphql(desc = "The clinic.")] id: ID,
+        #[graphql(desc = "Why, in a sentence shown to those affected.")] reason: Option<String>,
     ) -> async_graphql::Result<Clinic> {
         let actor = actor(ctx).await?;
         let clinic_id = ids::decode(&id, Kind::Clinic, "id")?;
@@ -161,7 +175,7 @@ impl ClinicMutation {
     async fn register_for_clinic(
         &self,
         ctx: &Context<'_>,
-        clinic_id: ID,
+        #[graphql(desc = "The clinic.")] clinic_id: ID,
     ) -> async_graphql::Result<ClinicRegistration> {
         let actor = actor(ctx).await?;
         let clinic_id = ids::decode(&clinic_id, Kind::Clinic, "clinicId")?;
@@ -174,7 +188,7 @@ impl ClinicMutation {
     async fn cancel_registration(
         &self,
         ctx: &Context<'_>,
-        registration_id: ID,
+        #[graphql(desc = "The registration.")] registration_id: ID,
     ) -> async_graphql::Result<ClinicRegistration> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&registration_id, Kind::ClinicRegistration, "registrationId")?;
@@ -186,8 +200,8 @@ impl ClinicMutation {
     async fn mark_attendance(
         &self,
         ctx: &Context<'_>,
-        registration_id: ID,
-        attended: bool,
+        #[graphql(desc = "The registration.")] registration_id: ID,
+        #[graphql(desc = "Whether the member attended.")] attended: bool,
     ) -> async_graphql::Result<ClinicRegistration> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&registration_id, Kind::ClinicRegistration, "registrationId")?;

@@ -10,9 +10,12 @@ use crate::service::{courses, enrolments, lessons};
 /// A new course.
 #[derive(InputObject)]
 pub struct CreateCourseInput {
+    /// The course's title (1 to 200 characters).
     pub title: String,
+    /// What it is about (at most 2,000 characters).
     #[graphql(default)]
     pub summary: String,
+    /// The skills it teaches.
     #[graphql(default)]
     pub skill_ids: Vec<ID>,
     /// 1 to 10,000 places; null or omitted for unlimited.
@@ -22,7 +25,9 @@ pub struct CreateCourseInput {
 /// Changes to a course; omitted fields stay as they are.
 #[derive(InputObject, Default)]
 pub struct UpdateCourseInput {
+    /// A new title.
     pub title: Option<String>,
+    /// A new summary.
     pub summary: Option<String>,
     /// Replaces the course's skills.
     pub skill_ids: Option<Vec<ID>>,
@@ -33,6 +38,7 @@ pub struct UpdateCourseInput {
 /// A lesson's content.
 #[derive(InputObject)]
 pub struct LessonInput {
+    /// The lesson's title (1 to 200 characters).
     pub title: String,
     /// Markdown, at most 20,000 characters.
     #[graphql(default)]
@@ -44,8 +50,11 @@ pub struct LessonInput {
 /// Changes to a lesson; omitted fields stay as they are.
 #[derive(InputObject, Default)]
 pub struct UpdateLessonInput {
+    /// A new title.
     pub title: Option<String>,
+    /// A new body text.
     pub body: Option<String>,
+    /// A new estimate of the minutes it takes.
     pub estimated_minutes: Option<i32>,
 }
 
@@ -58,6 +67,7 @@ impl CourseMutation {
     async fn create_course(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: CreateCourseInput,
     ) -> async_graphql::Result<Course> {
         let actor = actor(ctx).await?;
@@ -79,7 +89,8 @@ impl CourseMutation {
     async fn update_course(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The course.")] id: ID,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: UpdateCourseInput,
     ) -> async_graphql::Result<Course> {
         let actor = actor(ctx).await?;
@@ -109,7 +120,11 @@ impl CourseMutation {
     }
 
     /// DRAFT → PUBLISHED (ADMIN); a course needs at least one lesson.
-    async fn publish_course(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Course> {
+    async fn publish_course(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The course.")] id: ID,
+    ) -> async_graphql::Result<Course> {
         let actor = actor(ctx).await?;
         let course_id = ids::decode(&id, Kind::Course, "id")?;
         Ok(Course(
@@ -124,7 +139,11 @@ impl CourseMutation {
     }
 
     /// DRAFT or PUBLISHED → ARCHIVED (ADMIN): no new enrolments; those enrolled keep reading.
-    async fn archive_course(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Course> {
+    async fn archive_course(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The course.")] id: ID,
+    ) -> async_graphql::Result<Course> {
         let actor = actor(ctx).await?;
         let course_id = ids::decode(&id, Kind::Course, "id")?;
         Ok(Course(
@@ -142,8 +161,8 @@ impl CourseMutation {
     async fn add_lesson(
         &self,
         ctx: &Context<'_>,
-        course_id: ID,
-        input: LessonInput,
+        #[graphql(desc = "The course.")] course_id: ID,
+        #[graphql(desc = "The details, as the input type describes them.")] input: LessonInput,
     ) -> async_graphql::Result<Lesson> {
         let actor = actor(ctx).await?;
         let course_id = ids::decode(&course_id, Kind::Course, "courseId")?;
@@ -165,7 +184,8 @@ impl CourseMutation {
     async fn update_lesson(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The lesson.")] id: ID,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: UpdateLessonInput,
     ) -> async_graphql::Result<Lesson> {
         let actor = actor(ctx).await?;
@@ -185,7 +205,11 @@ impl CourseMutation {
     }
 
     /// Removes a lesson (ADMIN); returns its course.
-    async fn remove_lesson(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Course> {
+    async fn remove_lesson(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The lesson.")] id: ID,
+    ) -> async_graphql::Result<Course> {
         let actor = actor(ctx).await?;
         let lesson_id = ids::decode(&id, Kind::Lesson, "id")?;
         Ok(Course(
@@ -197,8 +221,8 @@ impl CourseMutation {
     async fn reorder_lessons(
         &self,
         ctx: &Context<'_>,
-        course_id: ID,
-        lesson_ids: Vec<ID>,
+        #[graphql(desc = "The course.")] course_id: ID,
+        #[graphql(desc = "Every lesson of the course, in the new order.")] lesson_ids: Vec<ID>,
     ) -> async_graphql::Result<Course> {
         let actor = actor(ctx).await?;
         let course_id = ids::decode(&course_id, Kind::Course, "courseId")?;
@@ -212,7 +236,7 @@ impl CourseMutation {
     async fn enrol_in_course(
         &self,
         ctx: &Context<'_>,
-        course_id: ID,
+        #[graphql(desc = "The course.")] course_id: ID,
     ) -> async_graphql::Result<Enrolment> {
         let actor = actor(ctx).await?;
         let course_id = ids::decode(&course_id, Kind::Course, "courseId")?;
@@ -225,7 +249,7 @@ impl CourseMutation {
     async fn cancel_enrolment(
         &self,
         ctx: &Context<'_>,
-        enrolment_id: ID,
+        #[graphql(desc = "The enrolment.")] enrolment_id: ID,
     ) -> async_graphql::Result<Enrolment> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&enrolment_id, Kind::Enrolment, "enrolmentId")?;
@@ -238,7 +262,7 @@ impl CourseMutation {
     async fn complete_lesson(
         &self,
         ctx: &Context<'_>,
-        lesson_id: ID,
+        #[graphql(desc = "The lesson.")] lesson_id: ID,
     ) -> async_graphql::Result<Enrolment> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&lesson_id, Kind::Lesson, "lessonId")?;

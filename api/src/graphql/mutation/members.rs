@@ -34,6 +34,7 @@ pub struct AcceptInvitationInput {
 /// A new password.
 #[derive(InputObject)]
 pub struct ChangePasswordInput {
+    /// The password now in use.
     pub current_password: String,
     /// 10 to 256 characters.
     pub new_password: String,
@@ -61,6 +62,7 @@ impl MemberMutation {
     async fn invite_member(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: InviteMemberInput,
     ) -> async_graphql::Result<Invitation> {
         let actor = actor(ctx).await?;
@@ -91,6 +93,7 @@ impl MemberMutation {
     async fn accept_invitation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: AcceptInvitationInput,
     ) -> async_graphql::Result<AuthPayload> {
         let session = invitations::accept(
@@ -108,8 +111,8 @@ impl MemberMutation {
     async fn set_member_role(
         &self,
         ctx: &Context<'_>,
-        user_id: ID,
-        role: Role,
+        #[graphql(desc = "The member.")] user_id: ID,
+        #[graphql(desc = "The new role.")] role: Role,
     ) -> async_graphql::Result<User> {
         let actor = actor(ctx).await?;
         let user_id = ids::decode(&user_id, Kind::User, "userId")?;
@@ -122,7 +125,7 @@ impl MemberMutation {
     async fn deactivate_member(
         &self,
         ctx: &Context<'_>,
-        user_id: ID,
+        #[graphql(desc = "The member.")] user_id: ID,
     ) -> async_graphql::Result<User> {
         let actor = actor(ctx).await?;
         let user_id = ids::decode(&user_id, Kind::User, "userId")?;
@@ -149,7 +152,7 @@ impl MemberMutation {
     async fn update_me(
         &self,
         ctx: &Context<'_>,
-        input: UpdateMeInput,
+        #[graphql(desc = "The details, as the input type describes them.")] input: UpdateMeInput,
     ) -> async_graphql::Result<User> {
         let actor = actor(ctx).await?;
         let settings = MySettings {
@@ -180,6 +183,7 @@ impl MemberMutation {
     async fn change_password(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: ChangePasswordInput,
     ) -> async_graphql::Result<User> {
         let actor = actor(ctx).await?;

@@ -15,10 +15,12 @@ use crate::service::{automatch, mentoring, pairing_flow, pairing_notes};
 /// An offer to mentor.
 #[derive(InputObject)]
 pub struct MentorProfileInput {
+    /// A few words on what the mentor helps with.
     #[graphql(default)]
     pub bio: String,
     /// 1 to 20.
     pub max_mentees: i32,
+    /// Whether they take new mentees now.
     pub accepting_mentees: bool,
 }
 
@@ -27,6 +29,7 @@ pub struct MentorProfileInput {
 pub struct RequestMentoringInput {
     /// 1 to 5 skills.
     pub skill_ids: Vec<ID>,
+    /// Why, in the learner's words.
     #[graphql(default)]
     pub message: String,
 }
@@ -34,8 +37,11 @@ pub struct RequestMentoringInput {
 /// A proposal.
 #[derive(InputObject)]
 pub struct ProposePairingInput {
+    /// The mentoring request.
     pub request_id: ID,
+    /// The mentor to propose.
     pub mentor_id: ID,
+    /// What the learner wants from the pairing.
     #[graphql(default)]
     pub goals: String,
 }
@@ -43,9 +49,11 @@ pub struct ProposePairingInput {
 /// A session to log.
 #[derive(InputObject)]
 pub struct MentoringSessionInput {
+    /// When the session was held.
     pub held_at: Timestamp,
     /// 1 to 1440.
     pub minutes: i32,
+    /// Notes both parties see.
     #[graphql(default)]
     pub notes: String,
     /// Visible to its author alone.
@@ -57,6 +65,7 @@ pub struct MentoringSessionInput {
 pub struct FeedbackInput {
     /// 1 to 5.
     pub rating: i32,
+    /// Words for the other party (shown once both have left feedback).
     #[graphql(default)]
     pub comment: String,
 }
@@ -70,6 +79,7 @@ impl MentoringMutation {
     async fn upsert_mentor_profile(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: MentorProfileInput,
     ) -> async_graphql::Result<MentorProfile> {
         let actor = actor(ctx).await?;
@@ -88,6 +98,7 @@ impl MentoringMutation {
     async fn request_mentoring(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: RequestMentoringInput,
     ) -> async_graphql::Result<MentoringRequest> {
         let actor = actor(ctx).await?;
@@ -101,7 +112,7 @@ impl MentoringMutation {
     async fn withdraw_mentoring_request(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The mentoring request.")] id: ID,
     ) -> async_graphql::Result<MentoringRequest> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&id, Kind::MentoringRequest, "id")?;
@@ -114,6 +125,7 @@ impl MentoringMutation {
     async fn propose_pairing(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: ProposePairingInput,
     ) -> async_graphql::Result<Pairing> {
         let actor = actor(ctx).await?;
@@ -128,8 +140,8 @@ impl MentoringMutation {
     async fn respond_to_pairing(
         &self,
         ctx: &Context<'_>,
-        pairing_id: ID,
-        accept: bool,
+        #[graphql(desc = "The pairing.")] pairing_id: ID,
+        #[graphql(desc = "True to accept, false to decline.")] accept: bool,
     ) -> async_graphql::Result<Pairing> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&pairing_id, Kind::Pairing, "pairingId")?;
@@ -139,7 +151,11 @@ impl MentoringMutation {
     }
 
     /// Completes an active pairing (either party).
-    async fn complete_pairing(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Pairing> {
+    async fn complete_pairing(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The pairing.")] id: ID,
+    ) -> async_graphql::Result<Pairing> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&id, Kind::Pairing, "id")?;
         Ok(Pairing::new(
@@ -151,8 +167,8 @@ impl MentoringMutation {
     async fn cancel_pairing(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        reason: Option<String>,
+        #[graphql(desc = "The pairing.")] id: ID,
+        #[graphql(desc = "Why, in a sentence shown to those affected.")] reason: Option<String>,
     ) -> async_graphql::Result<Pairing> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&id, Kind::Pairing, "id")?;
@@ -165,7 +181,8 @@ impl MentoringMutation {
     async fn log_mentoring_session(
         &self,
         ctx: &Context<'_>,
-        pairing_id: ID,
+        #[graphql(desc = "The pairing.")] pairing_id: ID,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: MentoringSessionInput,
     ) -> async_graphql::Result<MentoringSession> {
         let actor = actor(ctx).await?;
@@ -194,8 +211,8 @@ impl MentoringMutation {
     async fn leave_feedback(
         &self,
         ctx: &Context<'_>,
-        pairing_id: ID,
-        input: FeedbackInput,
+        #[graphql(desc = "The pairing.")] pairing_id: ID,
+        #[graphql(desc = "The details, as the input type describes them.")] input: FeedbackInput,
     ) -> async_graphql::Result<Feedback> {
         let actor = actor(ctx).await?;
         let id = ids::decode(&pairing_id, Kind::Pairing, "pairingId")?;

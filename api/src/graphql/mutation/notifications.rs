@@ -16,7 +16,7 @@ impl NotificationMutation {
     async fn mark_notifications_read(
         &self,
         ctx: &Context<'_>,
-        ids: Vec<ID>,
+        #[graphql(desc = "The notifications to mark read.")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Notification>> {
         let actor = actor(ctx).await?;
         let ids = ids::decode_all(&ids, Kind::Notification, "ids")?;

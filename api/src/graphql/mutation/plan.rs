@@ -42,6 +42,7 @@ impl PlanMutation {
     async fn propose_plan_goal(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: ProposePlanGoalInput,
     ) -> async_graphql::Result<PlanGoal> {
         let actor = actor(ctx).await?;

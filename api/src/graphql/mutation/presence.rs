@@ -64,7 +64,7 @@ impl PresenceMutation {
     async fn add_my_channel(
         &self,
         ctx: &Context<'_>,
-        input: AddChannelInput,
+        #[graphql(desc = "The details, as the input type describes them.")] input: AddChannelInput,
     ) -> async_graphql::Result<Channel> {
         let actor = actor(ctx).await?;
         let platform = ids::decode(&input.platform_id, Kind::Skill, "platformId")?;
@@ -87,6 +87,7 @@ impl PresenceMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The channel.")] id: ID,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: UpdateChannelInput,
     ) -> async_graphql::Result<Channel> {
         let actor = actor(ctx).await?;
@@ -128,6 +129,7 @@ impl PresenceMutation {
     async fn record_presence(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: RecordPresenceInput,
     ) -> async_graphql::Result<PresenceSnapshot> {
         let actor = actor(ctx).await?;

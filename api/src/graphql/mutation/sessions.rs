@@ -24,7 +24,9 @@ pub struct SignUpInput {
 /// Credentials.
 #[derive(InputObject)]
 pub struct LoginInput {
+    /// The account's e-mail address.
     pub email: String,
+    /// Its password.
     pub password: String,
 }
 
@@ -46,7 +48,7 @@ impl SessionMutation {
     async fn sign_up(
         &self,
         ctx: &Context<'_>,
-        input: SignUpInput,
+        #[graphql(desc = "The details, as the input type describes them.")] input: SignUpInput,
     ) -> async_graphql::Result<AuthPayload> {
         let session = accounts::sign_up(
             state(ctx)?,
@@ -67,7 +69,7 @@ impl SessionMutation {
     async fn login(
         &self,
         ctx: &Context<'_>,
-        input: LoginInput,
+        #[graphql(desc = "The details, as the input type describes them.")] input: LoginInput,
     ) -> async_graphql::Result<AuthPayload> {
         let session = sessions::login(
             state(ctx)?,
@@ -84,6 +86,7 @@ impl SessionMutation {
     async fn refresh_session(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The refresh token from signing in or the last refresh.")]
         refresh_token: String,
     ) -> async_graphql::Result<AuthPayload> {
         Ok(sessions::refresh(state(ctx)?, &refresh_token).await?.into())
@@ -108,6 +111,7 @@ impl SessionMutation {
     async fn reset_password(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: ResetPasswordInput,
     ) -> async_graphql::Result<AuthPayload> {
         Ok(password_resets::reset(
@@ -124,6 +128,7 @@ impl SessionMutation {
     async fn logout(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The refresh token from signing in or the last refresh.")]
         refresh_token: String,
     ) -> async_graphql::Result<bool> {
         sessions::logout(state(ctx)?, &refresh_token).await?;

@@ -10,8 +10,11 @@ use crate::service::{expertise, skills, users};
 /// An organisation-only skill.
 #[derive(InputObject)]
 pub struct AddSkillInput {
+    /// The skill's name (1 to 100 characters).
     pub name: String,
+    /// A platform or a competency.
     pub kind: SkillKind,
+    /// What it covers (at most 1,000 characters).
     #[graphql(default)]
     pub description: String,
     /// Machine key (a-z, 0-9, '-'); derived from the name when omitted.
@@ -21,6 +24,7 @@ pub struct AddSkillInput {
 /// A self-assessment.
 #[derive(InputObject)]
 pub struct SetMySkillInput {
+    /// The skill.
     pub skill_id: ID,
     /// 1 (beginner) to 5 (could teach it).
     pub level: i32,
@@ -35,7 +39,7 @@ impl SkillMutation {
     async fn add_skill(
         &self,
         ctx: &Context<'_>,
-        input: AddSkillInput,
+        #[graphql(desc = "The details, as the input type describes them.")] input: AddSkillInput,
     ) -> async_graphql::Result<Skill> {
         let actor = actor(ctx).await?;
         let created = skills::add(
@@ -56,7 +60,7 @@ impl SkillMutation {
     async fn set_my_skill(
         &self,
         ctx: &Context<'_>,
-        input: SetMySkillInput,
+        #[graphql(desc = "The details, as the input type describes them.")] input: SetMySkillInput,
     ) -> async_graphql::Result<User> {
         let actor = actor(ctx).await?;
         let skill_id = ids::decode(&input.skill_id, Kind::Skill, "skillId")?;
@@ -69,7 +73,7 @@ impl SkillMutation {
     async fn remove_my_skill(
         &self,
         ctx: &Context<'_>,
-        skill_id: ID,
+        #[graphql(desc = "The skill.")] skill_id: ID,
     ) -> async_graphql::Result<User> {
         let actor = actor(ctx).await?;
         let skill_id = ids::decode(&skill_id, Kind::Skill, "skillId")?;
@@ -82,7 +86,7 @@ impl SkillMutation {
     async fn set_my_learning_goals(
         &self,
         ctx: &Context<'_>,
-        skill_ids: Vec<ID>,
+        #[graphql(desc = "The skills (the whole new list).")] skill_ids: Vec<ID>,
     ) -> async_graphql::Result<User> {
         let actor = actor(ctx).await?;
         let skill_ids = ids::decode_all(&skill_ids, Kind::Skill, "skillIds")?;

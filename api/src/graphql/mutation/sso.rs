@@ -35,6 +35,7 @@ impl SsoMutation {
     async fn configure_sso(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The details, as the input type describes them.")]
         input: ConfigureSsoInput,
     ) -> async_graphql::Result<SsoSettings> {
         let actor = actor(ctx).await?;

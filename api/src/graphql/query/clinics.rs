@@ -19,6 +19,7 @@ pub struct ClinicFilter {
     pub to: Option<Timestamp>,
     /// Only clinics about this skill.
     pub skill_id: Option<ID>,
+    /// Only clinics with this status.
     pub status: Option<ClinicStatus>,
 }
 
@@ -44,16 +45,18 @@ impl ClinicsQuery {
     }
 
     /// The organisation's clinics, soonest first.
-    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, last, child_complexity)")]
     async fn clinics(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ClinicFilter>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Which ones to list.")] filter: Option<ClinicFilter>,
+        #[graphql(desc = "At most this many (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "After this cursor.")] after: Option<String>,
+        #[graphql(desc = "At most this many from the end (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Page<Clinic>> {
         let actor = actor(ctx).await?;
-        let page = page_request(ctx, first, after, None, None)?;
+        let page = page_request(ctx, first, after, last, before)?;
         let filter = filter.unwrap_or_default();
         let skill_id = filter
             .skill_id

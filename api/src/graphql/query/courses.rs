@@ -26,16 +26,18 @@ pub struct CoursesQuery;
 #[Object]
 impl CoursesQuery {
     /// Courses the caller may see, oldest first.
-    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, last, child_complexity)")]
     async fn courses(
         &self,
         ctx: &Context<'_>,
-        filter: Option<CourseFilter>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Which ones to list.")] filter: Option<CourseFilter>,
+        #[graphql(desc = "At most this many (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "After this cursor.")] after: Option<String>,
+        #[graphql(desc = "At most this many from the end (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Page<Course>> {
         let actor = actor(ctx).await?;
-        let page = page_request(ctx, first, after, None, None)?;
+        let page = page_request(ctx, first, after, last, before)?;
         let filter = filter.unwrap_or_default();
         let skill_id = filter
             .skill_id

@@ -35,11 +35,11 @@ impl MembersQuery {
     async fn members(
         &self,
         ctx: &Context<'_>,
-        filter: Option<MemberFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Which ones to list.")] filter: Option<MemberFilter>,
+        #[graphql(desc = "At most this many (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "After this cursor.")] after: Option<String>,
+        #[graphql(desc = "At most this many from the end (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Page<User>> {
         let actor = actor(ctx).await?;
         let page = page_request(ctx, first, after, last, before)?;
@@ -76,16 +76,18 @@ impl MembersQuery {
     }
 
     /// The organisation's invitations, newest first (ADMIN).
-    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, last, child_complexity)")]
     async fn invitations(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only invitations with this status.")] status: Option<InvitationStatus>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "At most this many (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "After this cursor.")] after: Option<String>,
+        #[graphql(desc = "At most this many from the end (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Page<Invitation>> {
         let actor = actor(ctx).await?;
-        let page = page_request(ctx, first, after, None, None)?;
+        let page = page_request(ctx, first, after, last, before)?;
         let paged = invitations::list(state(ctx)?, &actor, status.map(Into::into), &page).await?;
         Ok(connection(
             paged,

@@ -13,6 +13,7 @@ use crate::service::reads;
 /// Which requests to list.
 #[derive(InputObject, Default)]
 pub struct MentoringRequestFilter {
+    /// Only requests with this status.
     pub status: Option<RequestStatus>,
 }
 
@@ -24,11 +25,11 @@ impl MentoringQuery {
         ctx: &Context<'_>,
         scope: Scope,
         status: Option<RequestStatus>,
-        first: Option<i32>,
-        after: Option<String>,
+        [first, last]: [Option<i32>; 2],
+        [after, before]: [Option<String>; 2],
     ) -> async_graphql::Result<Page<MentoringRequest>> {
         let actor = actor(ctx).await?;
-        let page = page_request(ctx, first, after, None, None)?;
+        let page = page_request(ctx, first, after, last, before)?;
         let paged =
             mentoring::list(state(ctx)?, &actor, scope, status.map(Into::into), &page).await?;
         Ok(connection(paged, |r| Position::id(r.id), MentoringRequest))
@@ -38,45 +39,65 @@ impl MentoringQuery {
 #[Object]
 impl MentoringQuery {
     /// The caller's own mentoring requests.
-    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, last, child_complexity)")]
     async fn my_mentoring_requests(
         &self,
         ctx: &Context<'_>,
-        filter: Option<MentoringRequestFilter>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Which ones to list.")] filter: Option<MentoringRequestFilter>,
+        #[graphql(desc = "At most this many (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "After this cursor.")] after: Option<String>,
+        #[graphql(desc = "At most this many from the end (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Page<MentoringRequest>> {
         Self::requests(
             ctx,
             Scope::Mine,
             filter.and_then(|f| f.status),
-            first,
-            after,
+            [first, last],
+            [after, before],
         )
         .await
     }
 
     /// Open requests of others asking for a skill the caller knows at level 3 or better.
-    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, last, child_complexity)")]
     async fn mentoring_requests_i_can_help_with(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "At most this many (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "After this cursor.")] after: Option<String>,
+        #[graphql(desc = "At most this many from the end (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Page<MentoringRequest>> {
-        Self::requests(ctx, Scope::ICanHelpWith, None, first, after).await
+        Self::requests(
+            ctx,
+            Scope::ICanHelpWith,
+            None,
+            [first, last],
+            [after, before],
+        )
+        .await
     }
 
     /// Every mentoring request of the organisation (ADMIN).
-    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, last, child_complexity)")]
     async fn mentoring_requests(
         &self,
         ctx: &Context<'_>,
-        filter: Option<MentoringRequestFilter>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Which ones to list.")] filter: Option<MentoringRequestFilter>,
+        #[graphql(desc = "At most this many (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "After this cursor.")] after: Option<String>,
+        #[graphql(desc = "At most this many from the end (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Page<MentoringRequest>> {
-        Self::requests(ctx, Scope::All, filter.and_then(|f| f.status), first, after).await
+        Self::requests(
+            ctx,
+            Scope::All,
+            filter.and_then(|f| f.status),
+            [first, last],
+            [after, before],
+        )
+        .await
     }
 
     /// Ranked, explained mentors for a request (its learner or an ADMIN); at most 50.
@@ -84,8 +105,8 @@ impl MentoringQuery {
     async fn mentor_suggestions(
         &self,
         ctx: &Context<'_>,
-        request_id: ID,
-        #[graphql(default = 10)] first: i32,
+        #[graphql(desc = "The mentoring request.")] request_id: ID,
+        #[graphql(default = 10, desc = "At most this many (1 to 50).")] first: i32,
     ) -> async_graphql::Result<Vec<MentorSuggestion>> {
         let actor = actor(ctx).await?;
         let request_id = ids::decode(&request_id, Kind::MentoringRequest, "requestId")?;

@@ -16,7 +16,11 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// The object with this global id, or null when it does not exist or is
     /// not visible to the caller.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         let actor = actor(ctx).await?;
         Ok(nodes::find(state(ctx)?, &actor, &id).await?.map(Node::from))
     }
@@ -26,7 +30,7 @@ impl NodeQuery {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        ids: Vec<ID>,
+        #[graphql(desc = "Global ids, at most 100.")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
         let actor = actor(ctx).await?;
         if ids.len() > MAX_NODES {

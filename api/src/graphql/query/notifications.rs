@@ -14,16 +14,18 @@ pub struct NotificationsQuery;
 #[Object]
 impl NotificationsQuery {
     /// The caller's notifications, newest first.
-    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, last, child_complexity)")]
     async fn notifications(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default)] unread_only: bool,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(default, desc = "Only unread ones.")] unread_only: bool,
+        #[graphql(desc = "At most this many (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "After this cursor.")] after: Option<String>,
+        #[graphql(desc = "At most this many from the end (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Page<Notification>> {
         let actor = actor(ctx).await?;
-        let page = page_request(ctx, first, after, None, None)?;
+        let page = page_request(ctx, first, after, last, before)?;
         let paged = notifications::list(state(ctx)?, &actor, unread_only, &page).await?;
         Ok(connection(paged, |n| Position::id(n.id), Notification))
     }

@@ -22,6 +22,7 @@ use crate::service::seat_counts::Counts;
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::ClinicStatus")]
 pub enum ClinicStatus {
+    /// Takes place as planned.
     Scheduled,
     /// Cancelled by an admin; every registration was cancelled with it.
     Cancelled,
@@ -81,10 +82,12 @@ impl Clinic {
         ids::encode(Kind::Clinic, self.model.id)
     }
 
+    /// The clinic's title.
     async fn title(&self) -> &str {
         &self.model.title
     }
 
+    /// What it is about.
     async fn description(&self) -> &str {
         &self.model.description
     }
@@ -114,6 +117,7 @@ impl Clinic {
         self.model.online_url.as_deref()
     }
 
+    /// Whether it takes place.
     async fn status(&self) -> ClinicStatus {
         self.model.status.into()
     }
@@ -191,15 +195,17 @@ impl Clinic {
     }
 
     /// Every registration, in arrival order (admins and the facilitator only).
-    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, last, child_complexity)")]
     async fn registrations(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "At most this many (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "After this cursor.")] after: Option<String>,
+        #[graphql(desc = "At most this many from the end (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Page<ClinicRegistration>> {
         let me = actor(ctx).await?;
-        let page = page_request(ctx, first, after, None, None)?;
+        let page = page_request(ctx, first, after, last, before)?;
         let paged = Box::pin(registrations::list(state(ctx)?, &me, &self.model, &page)).await?;
         Ok(connection(
             paged,
@@ -266,6 +272,7 @@ impl ClinicRegistration {
         ids::encode(Kind::ClinicRegistration, self.seat.id)
     }
 
+    /// Where the registration stands.
     async fn status(&self) -> RegistrationStatus {
         self.seat.status.into()
     }
@@ -288,6 +295,7 @@ impl ClinicRegistration {
         self.seat.created_at.into()
     }
 
+    /// The clinic.
     async fn clinic(&self, ctx: &Context<'_>) -> async_graphql::Result<Clinic> {
         if let Some(clinic) = &self.clinic {
             return Ok(Clinic::new(clinic.clone()));

@@ -36,14 +36,17 @@ impl Course {
         ids::encode(Kind::Course, self.0.id)
     }
 
+    /// The course's title.
     async fn title(&self) -> &str {
         &self.0.title
     }
 
+    /// What it is about.
     async fn summary(&self) -> &str {
         &self.0.summary
     }
 
+    /// Draft, published or archived.
     async fn status(&self) -> CourseStatus {
         self.0.status.into()
     }
@@ -113,10 +116,12 @@ impl Course {
         Ok(seat.map(Enrolment))
     }
 
+    /// When it was created.
     async fn created_at(&self) -> Timestamp {
         self.0.created_at.into()
     }
 
+    /// When it was published; null while a draft.
     async fn published_at(&self) -> Option<Timestamp> {
         self.0.published_at.map(Into::into)
     }
@@ -138,6 +143,7 @@ impl Lesson {
         self.0.position
     }
 
+    /// The lesson's title.
     async fn title(&self) -> &str {
         &self.0.title
     }
@@ -147,6 +153,7 @@ impl Lesson {
         &self.0.body
     }
 
+    /// About how many minutes it takes.
     async fn estimated_minutes(&self) -> i32 {
         self.0.estimated_minutes
     }
@@ -163,6 +170,7 @@ impl Enrolment {
         ids::encode(Kind::Enrolment, self.0.id)
     }
 
+    /// Where the enrolment stands.
     async fn status(&self) -> RegistrationStatus {
         self.0.status.into()
     }
@@ -211,6 +219,7 @@ impl Enrolment {
             .collect())
     }
 
+    /// The course.
     async fn course(&self, ctx: &Context<'_>) -> async_graphql::Result<Course> {
         Ok(Course(self.course_model(ctx).await?))
     }
@@ -224,6 +233,7 @@ impl Enrolment {
         Ok(User::new(user))
     }
 
+    /// When the member enrolled.
     async fn created_at(&self) -> Timestamp {
         self.0.created_at.into()
     }

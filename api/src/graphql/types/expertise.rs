@@ -19,6 +19,7 @@ pub struct UserSkill {
 /// A member's self-assessed level in a skill.
 #[Object]
 impl UserSkill {
+    /// The skill.
     async fn skill(&self) -> Skill {
         Skill(self.skill.clone())
     }
@@ -63,6 +64,7 @@ pub struct SkillMapRow(pub expertise::Row);
 /// Supply and demand of one skill.
 #[Object]
 impl SkillMapRow {
+    /// The skill.
     async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
         let skill = loader(ctx)?
             .load_one(SkillById(self.0.skill_id))
@@ -98,6 +100,7 @@ pub struct HiddenExpert(pub expertise::HiddenExpert);
 /// Someone who knows wanted skills well and does not mentor yet.
 #[Object]
 impl HiddenExpert {
+    /// The member.
     async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         let user = loader(ctx)?
             .load_one(UserById(self.0.user_id))
@@ -134,6 +137,7 @@ pub struct HiddenSkill {
 /// A wanted skill a hidden expert knows, and how well.
 #[Object]
 impl HiddenSkill {
+    /// The skill.
     async fn skill(&self) -> Skill {
         Skill::from(self.skill.clone())
     }

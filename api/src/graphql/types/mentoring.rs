@@ -24,6 +24,7 @@ pub struct MentorProfile(pub mentor_profile::Model);
 /// A member's offer to mentor.
 #[Object]
 impl MentorProfile {
+    /// A few words on what the mentor helps with.
     async fn bio(&self) -> &str {
         &self.0.bio
     }
@@ -74,10 +75,12 @@ impl MentoringRequest {
         ids::encode(Kind::MentoringRequest, self.0.id)
     }
 
+    /// Where the request stands.
     async fn status(&self) -> RequestStatus {
         self.0.status.into()
     }
 
+    /// Why, in the learner's words.
     async fn message(&self) -> &str {
         &self.0.message
     }
@@ -91,6 +94,7 @@ impl MentoringRequest {
         Ok(skills.iter().cloned().map(Skill).collect())
     }
 
+    /// Who asks.
     async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         member(ctx, self.0.learner_id).await
     }
@@ -111,6 +115,7 @@ impl MentoringRequest {
             .collect())
     }
 
+    /// When it was opened.
     async fn created_at(&self) -> Timestamp {
         self.0.created_at.into()
     }
@@ -122,6 +127,7 @@ pub struct SuggestionReason(pub Reason);
 /// One skill behind a suggestion's score: (mentorLevel − learnerLevel) × mentorLevel points.
 #[Object]
 impl SuggestionReason {
+    /// The skill this reason is about.
     async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
         let skill = loader(ctx)?
             .load_one(SkillById(self.0.skill_id))
@@ -130,6 +136,7 @@ impl SuggestionReason {
         Ok(Skill::from(skill))
     }
 
+    /// The mentor's level in it (1 to 5).
     async fn mentor_level(&self) -> i32 {
         self.0.mentor_level
     }
@@ -139,6 +146,7 @@ impl SuggestionReason {
         self.0.learner_level
     }
 
+    /// What it adds to the score.
     async fn points(&self) -> i64 {
         self.0.points
     }
@@ -150,6 +158,7 @@ pub struct MentorSuggestion(pub Suggestion);
 /// A ranked mentor for a request, with the reasons.
 #[Object]
 impl MentorSuggestion {
+    /// The suggested mentor.
     async fn mentor(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         member(ctx, self.0.mentor_id).await
     }
@@ -179,10 +188,15 @@ impl MentorSuggestion {
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::PairingStatus")]
 pub enum PairingStatus {
+    /// Waiting for the mentor to answer.
     Proposed,
+    /// The mentor accepted; they work together.
     Active,
+    /// The mentor declined.
     Declined,
+    /// Cancelled by a party or an admin.
     Cancelled,
+    /// Finished.
     Completed,
 }
 
@@ -226,22 +240,27 @@ impl Pairing {
         ids::encode(Kind::Pairing, self.0.id)
     }
 
+    /// Where the pairing stands.
     async fn status(&self) -> PairingStatus {
         self.0.status.into()
     }
 
+    /// What the learner wants from it.
     async fn goals(&self) -> &str {
         &self.0.goals
     }
 
+    /// The mentor.
     async fn mentor(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         self.party(ctx, self.0.mentor_id).await
     }
 
+    /// The learner.
     async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         self.party(ctx, self.0.learner_id).await
     }
 
+    /// The mentoring request it answers.
     async fn request(&self, ctx: &Context<'_>) -> async_graphql::Result<MentoringRequest> {
         let request = loader(ctx)?
             .load_one(RequestById(self.0.request_id))
@@ -250,18 +269,22 @@ impl Pairing {
         Ok(MentoringRequest(request))
     }
 
+    /// Why it was cancelled, if it was.
     async fn cancel_reason(&self) -> Option<&str> {
         self.0.cancel_reason.as_deref()
     }
 
+    /// When it was proposed.
     async fn created_at(&self) -> Timestamp {
         self.0.created_at.into()
     }
 
+    /// When the mentor answered; null until then.
     async fn responded_at(&self) -> Option<Timestamp> {
         self.0.responded_at.map(Into::into)
     }
 
+    /// When it ended; null while proposed or active.
     async fn ended_at(&self) -> Option<Timestamp> {
         self.0.ended_at.map(Into::into)
     }
@@ -323,7 +346,9 @@ impl Pairing {
 /// One pairing chosen by the automatic matching.
 #[derive(SimpleObject)]
 pub struct MatchedPairing {
+    /// The request matched.
     pub request: MentoringRequest,
+    /// The mentor chosen, with the score and reasons.
     pub suggestion: MentorSuggestion,
     /// The PROPOSED pairing created; null on a dry run.
     pub pairing: Option<Pairing>,

@@ -175,6 +175,7 @@ impl Notification {
         })
     }
 
+    /// When it happened.
     async fn created_at(&self) -> Timestamp {
         self.0.created_at.into()
     }

@@ -176,15 +176,17 @@ impl User {
     /// The member's clinic registrations (confirmed or waitlisted), oldest
     /// first. The member's own, or any member's for an admin; `FORBIDDEN`
     /// for anyone else.
-    #[graphql(complexity = "crate::graphql::cost::page(first, None, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::cost::page(first, last, child_complexity)")]
     async fn clinic_registrations(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "At most this many (0 to 100).")] first: Option<i32>,
+        #[graphql(desc = "After this cursor.")] after: Option<String>,
+        #[graphql(desc = "At most this many from the end (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Page<ClinicRegistration>> {
         let me = actor(ctx).await?;
-        let page = page_request(ctx, first, after, None, None)?;
+        let page = page_request(ctx, first, after, last, before)?;
         let selected = ItemSelection::of(ctx);
         let wants = reads::registrations::Wants {
             clinic: selected.any(&["clinic"]),
