@@ -110,7 +110,7 @@ async fn seed_bench(
     let conn = db::connect(&settings.database.database_url, 2)
         .await
         .map_err(|e| format!("cannot reach the database: {e}"))?;
-    Migrator::up(&conn, None)
+    db::migrate(&settings.database.database_url, &conn)
         .await
         .map_err(|e| format!("cannot apply migrations: {e}"))?;
     let clock = crate::clock::SystemClock;
@@ -302,7 +302,7 @@ async fn migrate(action: MigrateAction, database: DatabaseSettings) -> ExitCode 
         }
     };
     let result = match action {
-        MigrateAction::Up => Migrator::up(&conn, None).await,
+        MigrateAction::Up => db::migrate(&database.database_url, &conn).await,
         MigrateAction::Down { steps } => Migrator::down(&conn, Some(steps)).await,
         MigrateAction::Fresh => Migrator::fresh(&conn).await,
         MigrateAction::Status => match Migrator::get_migration_with_status(&conn).await {

@@ -252,6 +252,31 @@ pub fn param(backend: DbBackend, n: usize) -> String {
     }
 }
 
+/// The PostgreSQL advisory lock migrations run under ("voimavara" in ASCII).
+const MIGRATION_LOCK: i64 = 0x766f_696d_6176_6172;
+
+/// Applies the pending migrations. On PostgreSQL, under a session advisory
+/// lock held on a connection of its own: instances starting together take
+/// turns, and those after the first find nothing left to do. (SQLite is one
+/// instance per file.)
+pub async fn migrate(url: &str, conn: &DatabaseConnection) -> Result<(), DbErr> {
+    use migration::{Migrator, MigratorTrait};
+    if !is_postgres(conn) {
+        return Migrator::up(conn, None).await;
+    }
+    let lock = connect(url, 1).await?;
+    lock.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+        .await?;
+    let migrated = Migrator::up(conn, None).await;
+    // Closing the session releases the lock too, whatever happened above.
+    let unlocked = lock
+        .execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+        .await;
+    lock.close().await.ok();
+    migrated?;
+    unlocked.map(|_| ())
+}
+
 /// Whether the pool talks to PostgreSQL.
 pub fn is_postgres(db: &impl ConnectionTrait) -> bool {
     db.get_database_backend() == DbBackend::Postgres

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle, Service};
 use actix_web::{App, HttpServer, web};
-use migration::{Migrator, MigratorTrait};
 
 use crate::auth::jwt::JwtKeys;
 use crate::clock::{Clock, SystemClock};
@@ -78,7 +77,7 @@ impl Application {
         )
         .await
         .map_err(StartupError::Database)?;
-        Migrator::up(&conn, None)
+        db::migrate(&settings.database.database_url, &conn)
             .await
             .map_err(StartupError::Migration)?;
         let metrics =

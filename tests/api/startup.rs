@@ -136,3 +136,43 @@ async fn mail_settings_that_cannot_work_are_clear_start_up_errors() {
         );
     }
 }
+
+/// Several instances started together on one new PostgreSQL database: each
+/// comes up, and every migration is applied once (they take turns under an
+/// advisory lock; without it they race to create the same tables).
+#[tokio::test]
+async fn instances_started_together_migrate_once() {
+    use sea_orm::{ConnectionTrait, Database, Statement};
+    let Some(_) = crate::helpers::postgres_or_skip(
+        "startup::instances_started_together_migrate_once",
+        "an SQLite file is served by one instance",
+    ) else {
+        return;
+    };
+    let db = crate::helpers::TestDb::empty().await;
+    let (a, b, c) = tokio::join!(
+        crate::helpers::ServerProcess::spawn(&db.url, &[]),
+        crate::helpers::ServerProcess::spawn(&db.url, &[]),
+        crate::helpers::ServerProcess::spawn(&db.url, &[]),
+    );
+    for server in [&a, &b, &c] {
+        let body = server
+            .gql("{ __typename }", serde_json::json!({}), None)
+            .await;
+        assert_eq!(body["data"]["__typename"], "Query", "{body}");
+    }
+    let conn = Database::connect(&db.url).await.unwrap();
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT COUNT(*) AS applied, COUNT(DISTINCT version) AS distinct_versions FROM seaql_migrations",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let applied: i64 = row.try_get("", "applied").unwrap();
+    let distinct: i64 = row.try_get("", "distinct_versions").unwrap();
+    assert_eq!(applied, Migrator::migrations().len() as i64);
+    assert_eq!(applied, distinct);
+    conn.close().await.ok();
+}
