@@ -1,6 +1,8 @@
 //! Prometheus metrics, served at `GET /metrics` in the text exposition format:
-//! GraphQL requests and latency per operation name, errors per code, SQL
-//! statements, the database pool and open subscriptions.
+//! GraphQL requests and latency per operation name, errors per code, HTTP
+//! responses per status (refusals before GraphQL included), SQL statements,
+//! the database pool, open subscriptions, the build, and the process
+//! (`process_*`: CPU, memory, open files, start time).
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -30,6 +32,7 @@ pub struct Metrics {
     subscriptions: IntGauge,
     operations: IntGaugeVec,
     mails: IntCounterVec,
+    responses: IntCounterVec,
     operation_names: Mutex<HashSet<String>>,
 }
 
@@ -99,6 +102,26 @@ impl Metrics {
         registry.register(Box::new(pool.clone()))?;
         registry.register(Box::new(subscriptions.clone()))?;
         registry.register(Box::new(operations.clone()))?;
+        let responses = IntCounterVec::new(
+            Opts::new("http_responses_total", "HTTP responses sent, by status"),
+            &["status"],
+        )?;
+        registry.register(Box::new(responses.clone()))?;
+        let build = IntGaugeVec::new(
+            Opts::new("build_info", "The running build (always 1)"),
+            &["version"],
+        )?;
+        build.with_label_values(&[env!("CARGO_PKG_VERSION")]).set(1);
+        registry.register(Box::new(build))?;
+        // Unprefixed, as every Prometheus client names them.
+        prometheus::default_registry()
+            .register(Box::new(
+                prometheus::process_collector::ProcessCollector::for_self(),
+            ))
+            .or_else(|err| match err {
+                prometheus::Error::AlreadyReg => Ok(()),
+                other => Err(other),
+            })?;
         Ok(Self {
             registry,
             requests,
@@ -110,8 +133,16 @@ impl Metrics {
             subscriptions,
             operations,
             mails,
+            responses,
             operation_names: Mutex::new(HashSet::new()),
         })
+    }
+
+    /// Counts one HTTP response by its status.
+    pub fn response(&self, status: u16) {
+        self.responses
+            .with_label_values(&[status.to_string().as_str()])
+            .inc();
     }
 
     /// Counts one mail attempt's outcome.
@@ -182,10 +213,9 @@ impl Metrics {
             .with_label_values(&["in_use"])
             .set((size - idle).max(0));
         let mut out = Vec::new();
-        if TextEncoder::new()
-            .encode(&self.registry.gather(), &mut out)
-            .is_err()
-        {
+        let mut families = self.registry.gather();
+        families.extend(prometheus::default_registry().gather());
+        if TextEncoder::new().encode(&families, &mut out).is_err() {
             return String::new();
         }
         String::from_utf8(out).unwrap_or_default()

@@ -134,8 +134,10 @@ impl Application {
         let cors_origins = settings.cors_origins.clone();
         let in_flight = Arc::new(InFlight::default());
         let counted = in_flight.clone();
+        let observed = state.clone();
         let mut server = HttpServer::new(move || {
             let counted = counted.clone();
+            let observed = observed.clone();
             App::new()
                 .wrap(cors(&cors_origins))
                 .wrap_fn(move |request, service| {
@@ -151,6 +153,24 @@ impl Application {
                                 actix_web::http::header::HeaderValue::from_static("close"),
                             );
                         }
+                        response
+                    }
+                })
+                .wrap_fn(move |request, service| {
+                    use tracing::Instrument;
+                    let started = std::time::Instant::now();
+                    let id = http::observe::request_id(
+                        request.headers().get(http::observe::REQUEST_ID),
+                        &observed,
+                    );
+                    let span = http::observe::span(&request, &id);
+                    actix_web::HttpMessage::extensions_mut(&request)
+                        .insert(http::observe::RequestId(id.clone()));
+                    let answer = service.call(request).instrument(span.clone());
+                    let observed = observed.clone();
+                    async move {
+                        let mut response = answer.await;
+                        http::observe::finish(&mut response, &span, &id, started, &observed);
                         response
                     }
                 })

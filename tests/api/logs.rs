@@ -86,13 +86,33 @@ impl LoggedServer {
     }
 
     async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
+        self.gql_as(query, variables, token, None).await.1
+    }
+
+    /// Like [`LoggedServer::gql`], sending `request_id` as `x-request-id`;
+    /// returns the id the server answered with, and the body.
+    async fn gql_as(
+        &self,
+        query: &str,
+        variables: Value,
+        token: Option<&str>,
+        request_id: Option<&str>,
+    ) -> (String, Value) {
         let mut request = reqwest::Client::new()
             .post(format!("{}/graphql", self.address))
             .json(&json!({"query": query, "variables": variables}));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        request.send().await.unwrap().json::<Value>().await.unwrap()
+        if let Some(id) = request_id {
+            request = request.header("x-request-id", id);
+        }
+        let response = request.send().await.unwrap();
+        let id = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        (id, response.json::<Value>().await.unwrap())
     }
 
     /// Stops the server and returns everything it logged.
@@ -245,11 +265,12 @@ async fn an_anonymous_question_names_nobody_in_the_logs() {
         )
         .await;
     assert!(registered.get("errors").is_none(), "{registered}");
-    let asked = server
-        .gql(
-            "mutation($c: ID!) { askClinicQuestion(clinicId: $c, text: \"Miten mittaan?\", anonymous: true) { id author { id } } }",
+    let (_, asked) = server
+        .gql_as(
+            "mutation Ask($c: ID!) { askClinicQuestion(clinicId: $c, text: \"Miten mittaan?\", anonymous: true) { id author { id } } }",
             json!({"c": clinic}),
             Some(&asker),
+            Some("anonymous-question-1"),
         )
         .await;
     assert_eq!(
@@ -286,4 +307,105 @@ async fn an_anonymous_question_names_nobody_in_the_logs() {
             assert!(!line.contains(&field), "the asker is logged: {line}");
         }
     }
+    // The question's own request: logged (its access line), naming no caller.
+    let request: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("anonymous-question-1"))
+        .collect();
+    assert!(
+        request.iter().any(|l| l.contains("request answered")),
+        "{request:?}"
+    );
+    assert!(
+        request.iter().all(|l| !l.contains("\"user\"")),
+        "a line of the question's request names a user: {request:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_requests_log_lines_share_its_id_operation_and_caller() {
+    let server = LoggedServer::start("info").await;
+    let signed_up = server
+        .gql(
+            SIGN_UP,
+            json!({"input": {"organisationName": "Jäljet Oy", "email": "admin@jaljet.fi",
+                "password": PASSWORD, "displayName": "Admin"}}),
+            None,
+        )
+        .await;
+    let token = signed_up["data"]["signUp"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let user = signed_up["data"]["signUp"]["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let raw =
+        voimavara_api::graphql::ids::decode(&user, voimavara_api::graphql::ids::Kind::User, "id")
+            .unwrap();
+    // A client's id is kept; a missing or unreasonable one is replaced.
+    let (kept, body) = server
+        .gql_as(
+            "query Board { me { id } }",
+            json!({}),
+            Some(&token),
+            Some("trace-me-42"),
+        )
+        .await;
+    assert_eq!(kept, "trace-me-42");
+    assert_eq!(body["data"]["me"]["id"], user.as_str());
+    let (made, _) = server.gql_as("{ __typename }", json!({}), None, None).await;
+    let (replaced, _) = server
+        .gql_as("{ __typename }", json!({}), None, Some(&"x".repeat(200)))
+        .await;
+    assert!(made.len() >= 16 && replaced.len() >= 16 && made != replaced);
+    assert_ne!(replaced, "x".repeat(200));
+    // A refusal before GraphQL is answered, counted and logged too.
+    let refused = reqwest::Client::new()
+        .post(format!("{}/graphql", server.address))
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 415);
+    let metrics = reqwest::get(format!("{}/metrics", server.address))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for wanted in [
+        "voimavara_http_responses_total{status=\"415\"} 1",
+        "voimavara_build_info{version=",
+        "process_resident_memory_bytes",
+        "process_cpu_seconds_total",
+    ] {
+        assert!(metrics.contains(wanted), "{wanted} missing from /metrics");
+    }
+
+    let log = server.stop().await;
+    let lines: Vec<Value> = log
+        .lines()
+        .filter(|l| l.contains("trace-me-42"))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let answered: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["fields"]["message"] == "request answered")
+        .collect();
+    assert_eq!(answered.len(), 1, "one access line: {lines:?}");
+    let access = answered[0];
+    assert_eq!(access["fields"]["status"], 200);
+    assert!(access["fields"]["micros"].is_u64());
+    assert_eq!(access["span"]["method"], "POST");
+    assert_eq!(access["span"]["path"], "/graphql");
+    assert_eq!(access["span"]["operation"], "Board");
+    assert_eq!(access["span"]["user"], raw);
+    assert!(
+        log.lines()
+            .any(|l| l.contains("request answered") && l.contains("\"status\":415")),
+        "the refusal has its access line"
+    );
 }

@@ -14,6 +14,17 @@ use crate::service;
 pub struct RequestAuth {
     bearer: Option<String>,
     actor: OnceCell<Result<Actor, AppError>>,
+    /// Where the caller is noted for the request's log lines.
+    log: Option<std::sync::Arc<RequestLog>>,
+}
+
+/// The request's span, which the caller's id is recorded in once known,
+/// unless the request is discreet (it asks a clinic question, which may be
+/// anonymous: no log line of it names the caller).
+#[derive(Debug)]
+pub struct RequestLog {
+    pub span: tracing::Span,
+    pub discreet: std::sync::atomic::AtomicBool,
 }
 
 impl RequestAuth {
@@ -22,7 +33,14 @@ impl RequestAuth {
         Self {
             bearer,
             actor: OnceCell::new(),
+            log: None,
         }
+    }
+
+    /// Notes the caller, once known, in `log`.
+    pub fn logged(mut self, log: std::sync::Arc<RequestLog>) -> Self {
+        self.log = Some(log);
+        self
     }
 
     /// The authenticated caller, or `UNAUTHENTICATED`.
@@ -37,7 +55,14 @@ impl RequestAuth {
             })
             .await;
         match resolved {
-            Ok(actor) => Ok(actor.clone()),
+            Ok(actor) => {
+                if let Some(log) = &self.log
+                    && !log.discreet.load(std::sync::atomic::Ordering::Acquire)
+                {
+                    log.span.record("user", actor.user_id);
+                }
+                Ok(actor.clone())
+            }
             Err(AppError::Internal(_)) => Err(AppError::Internal(String::new())),
             Err(AppError::Unauthenticated(why)) => Err(AppError::Unauthenticated(why)),
             Err(_) => Err(AppError::Unauthenticated("invalid access token")),

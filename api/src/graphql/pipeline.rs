@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use tokio::sync::Semaphore;
 
-use super::context::RequestAuth;
+use super::context::{RequestAuth, RequestLog};
 use super::documents::Documents;
 use super::guard::{self, RequestInfo, to_server_error};
 use super::loaders::new_loader;
@@ -97,26 +97,32 @@ impl Pipeline {
         transport: Transport,
         info: &RequestInfo,
     ) -> Outcome {
+        let log = Arc::new(RequestLog {
+            span: tracing::Span::current(),
+            discreet: Default::default(),
+        });
         let request = request
-            .data(RequestAuth::new(caller.bearer.clone()))
+            .data(RequestAuth::new(caller.bearer.clone()).logged(log.clone()))
             .data(ClientAddr(caller.client.clone()))
             .data(new_loader(self.state.clone()));
         let timeout = self.state.settings.limits.request_timeout();
         let started = std::time::Instant::now();
-        let outcome =
-            match tokio::time::timeout(timeout, self.prepare_and_run(request, transport, info))
-                .await
-            {
-                Ok(outcome) => outcome,
-                Err(_) => {
-                    info.mark_executed();
-                    let err = AppError::QueryTooComplex(format!(
-                        "the operation did not finish within {} ms",
-                        timeout.as_millis()
-                    ));
-                    Outcome::Done(Box::new(Response::from_errors(vec![to_server_error(&err)])))
-                }
-            };
+        let outcome = match tokio::time::timeout(
+            timeout,
+            self.prepare_and_run(request, transport, info, &log),
+        )
+        .await
+        {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                info.mark_executed();
+                let err = AppError::QueryTooComplex(format!(
+                    "the operation did not finish within {} ms",
+                    timeout.as_millis()
+                ));
+                Outcome::Done(Box::new(Response::from_errors(vec![to_server_error(&err)])))
+            }
+        };
         if let Outcome::Done(response) = &outcome {
             let codes: Vec<&str> = response
                 .errors
@@ -139,6 +145,7 @@ impl Pipeline {
         request: Request,
         transport: Transport,
         info: &RequestInfo,
+        log: &RequestLog,
     ) -> Outcome {
         let (request, doc) = match guard::prepare(
             request,
@@ -152,6 +159,13 @@ impl Pipeline {
             Ok(prepared) => prepared,
             Err(err) => return Outcome::Done(Box::new(Response::from_errors(vec![err]))),
         };
+        if let Some(operation) = info.operation() {
+            log.span.record("operation", operation);
+        }
+        if asks_a_clinic_question(&doc) {
+            log.discreet
+                .store(true, std::sync::atomic::Ordering::Release);
+        }
         // The response is shaped after execution against the document.
         let doc = Some(doc);
         let operation = request.operation_name.clone();
@@ -204,4 +218,26 @@ impl Pipeline {
             })
             .boxed()
     }
+}
+
+/// Whether a document asks a clinic question anywhere (such a request logs
+/// no caller: the question may be anonymous).
+fn asks_a_clinic_question(doc: &ExecutableDocument) -> bool {
+    use async_graphql::parser::types::{Selection, SelectionSet};
+    fn walk(set: &SelectionSet) -> bool {
+        set.items.iter().any(|item| match &item.node {
+            Selection::Field(field) => {
+                field.node.name.node == "askClinicQuestion" || walk(&field.node.selection_set.node)
+            }
+            Selection::InlineFragment(fragment) => walk(&fragment.node.selection_set.node),
+            Selection::FragmentSpread(_) => false,
+        })
+    }
+    doc.operations
+        .iter()
+        .any(|(_, op)| walk(&op.node.selection_set.node))
+        || doc
+            .fragments
+            .values()
+            .any(|fragment| walk(&fragment.node.selection_set.node))
 }

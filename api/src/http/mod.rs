@@ -6,6 +6,7 @@ pub mod drain;
 pub mod graphiql;
 pub mod graphql;
 pub mod negotiate;
+pub mod observe;
 pub mod pages;
 pub mod sso;
 pub mod ws;

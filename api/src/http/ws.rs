@@ -71,7 +71,12 @@ pub async fn subscribe(
     let client = client::address(&req, &http.state.settings.trusted_proxies);
     let (response, session, frames) = actix_ws::handle_with_protocols(&req, body, &[PROTOCOL])?;
     let frames = frames.max_frame_size(http.state.settings.limits.max_body_bytes);
+    let request_id = actix_web::HttpMessage::extensions(&req)
+        .get::<super::observe::RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
     let connection = Connection {
+        request_id,
         pipeline: http.pipeline.clone(),
         registry: http.sockets.clone(),
         client,
@@ -118,6 +123,8 @@ fn close(code: u16, description: impl Into<String>) -> Stop {
 }
 
 struct Connection {
+    /// The id of the request that opened the connection.
+    request_id: String,
     pipeline: Arc<Pipeline>,
     registry: Arc<Registry>,
     client: String,
@@ -304,12 +311,16 @@ impl Connection {
             bearer: Some(ready.token.clone()),
             client: self.client.clone(),
         };
-        let task = tokio::spawn(operation(
-            self.pipeline.clone(),
-            id.clone(),
-            request,
-            caller,
-            out.clone(),
+        let span = super::observe::operation_span(&self.request_id, &id);
+        let task = tokio::spawn(tracing::Instrument::instrument(
+            operation(
+                self.pipeline.clone(),
+                id.clone(),
+                request,
+                caller,
+                out.clone(),
+            ),
+            span,
         ));
         self.running.insert(id, task.abort_handle());
         Ok(())
