@@ -227,7 +227,10 @@ async fn serve(settings: Settings) -> ExitCode {
     } else {
         tracing::info!("serving GraphQL at {base}/graphql; GraphiQL at {base}/graphiql");
     }
-    match app.run_until_stopped().await {
+    let served = app.run_until_stopped().await;
+    // Off the runtime's threads: the exporter's last send blocks.
+    tokio::task::spawn_blocking(telemetry::shutdown).await.ok();
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("voimavara: {err}");

@@ -25,8 +25,13 @@ struct LoggedServer {
 
 impl LoggedServer {
     async fn start(level: &str) -> LoggedServer {
+        Self::start_with(level, &[]).await
+    }
+
+    async fn start_with(level: &str, env: &[(&str, &str)]) -> LoggedServer {
         let db = TestDb::create().await;
         let mut child = Command::new(env!("CARGO_BIN_EXE_voimavara"))
+            .envs(env.iter().copied())
             .args(["serve", "--database-url", &db.url, "--bind", "127.0.0.1:0"])
             .args(["--log-format", "json"])
             .env("RUST_LOG", level)
@@ -407,5 +412,103 @@ async fn a_requests_log_lines_share_its_id_operation_and_caller() {
         log.lines()
             .any(|l| l.contains("request answered") && l.contains("\"status\":415")),
         "the refusal has its access line"
+    );
+}
+
+/// A collector's OTLP/HTTP endpoint, as small as it can be: it answers every
+/// POST with 200 and keeps the bodies (protobuf, whose strings stand in it
+/// as written).
+async fn otlp_receiver() -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<(String, Vec<u8>)>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                loop {
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") {
+                        if socket.read_exact(&mut byte).await.is_err() {
+                            return;
+                        }
+                        head.push(byte[0]);
+                    }
+                    let head = String::from_utf8_lossy(&head).to_string();
+                    let path = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+                    let length = head
+                        .lines()
+                        .find_map(|l| {
+                            let (name, value) = l.split_once(':')?;
+                            name.eq_ignore_ascii_case("content-length")
+                                .then(|| value.trim().parse::<usize>().ok())?
+                        })
+                        .unwrap_or(0);
+                    let mut body = vec![0u8; length];
+                    if socket.read_exact(&mut body).await.is_err() {
+                        return;
+                    }
+                    let _ = tx.send((path, body));
+                    let answer = "HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: 0\r\n\r\n";
+                    if socket.write_all(answer.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (address, rx)
+}
+
+#[tokio::test]
+async fn spans_reach_an_otlp_collector() {
+    let (endpoint, mut received) = otlp_receiver().await;
+    let server = LoggedServer::start_with(
+        "info",
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+            ("OTEL_SERVICE_NAME", "voimavara-under-test"),
+        ],
+    )
+    .await;
+    let (_, body) = server
+        .gql_as(
+            SIGN_UP,
+            json!({"input": {"organisationName": "Jäljitys Oy", "email": "admin@jaljitys.fi",
+                "password": PASSWORD, "displayName": "Admin"}}),
+            None,
+            Some("otlp-trace-1"),
+        )
+        .await;
+    assert!(body["data"]["signUp"]["accessToken"].is_string(), "{body}");
+    let contains = |haystack: &[u8], needle: &str| {
+        haystack
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+    };
+    // The request's span (with its id) and a service operation's span.
+    let mut seen = (false, false, false);
+    let waited = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some((path, body)) = received.recv().await {
+            assert_eq!(path, "/v1/traces");
+            seen.0 |= contains(&body, "otlp-trace-1");
+            seen.1 |= contains(&body, "sign_up");
+            seen.2 |= contains(&body, "voimavara-under-test");
+            if seen == (true, true, true) {
+                return;
+            }
+        }
+    })
+    .await;
+    server.stop().await;
+    assert!(
+        waited.is_ok(),
+        "spans seen (request, sign_up, service): {seen:?}"
     );
 }
