@@ -3,7 +3,7 @@
 
 use std::sync::Mutex;
 
-use rand::{RngCore, SeedableRng, rngs::StdRng};
+use rand::{Rng, RngExt, SeedableRng, rngs::StdRng};
 
 /// A shared, seedable random source.
 #[derive(Debug)]
@@ -12,7 +12,7 @@ pub struct Random(Mutex<StdRng>);
 impl Random {
     /// Seeded from the operating system's entropy.
     pub fn from_os() -> Self {
-        Self(Mutex::new(StdRng::from_os_rng()))
+        Self(Mutex::new(rand::make_rng()))
     }
 
     /// Seeded deterministically (tests, benchmarks).
@@ -32,7 +32,6 @@ impl Random {
 
     /// A uniformly random number in `0..n` (0 when `n` is 0).
     pub fn below(&self, n: u64) -> u64 {
-        use rand::Rng;
         if n == 0 {
             return 0;
         }

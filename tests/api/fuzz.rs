@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
 use proptest::prelude::*;
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use serde_json::{Value, json};
 use voimavara_api::graphql::ids::{Kind, encode};
 
