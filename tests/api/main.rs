@@ -6,6 +6,7 @@ mod helpers;
 
 mod architecture;
 mod authorization;
+mod backups;
 
 mod clinics;
 mod courses;
