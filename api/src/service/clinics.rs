@@ -151,14 +151,15 @@ pub fn local_time(clinic: &clinic::Model) -> String {
     rules::local_start(clinic.starts_at, &clinic.timezone)
 }
 
-/// A clinic of the actor's organisation, or `NOT_FOUND`.
-#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
+/// A clinic of the actor's organisation, or `NOT_FOUND`. Its span names no
+/// caller: asking a clinic a question (which may be anonymous) reads it too.
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id))]
 pub async fn get(state: &AppState, actor: &Actor, clinic_id: i64) -> AppResult<clinic::Model> {
     get_in(&state.db, actor, clinic_id).await
 }
 
 /// Like [`get`], on any connection.
-#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
+#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id))]
 pub async fn get_in(
     conn: &impl ConnectionTrait,
     actor: &Actor,

@@ -2,8 +2,10 @@
 //! Only members with a place (confirmed or waitlisted) ask, until the clinic
 //! starts. Who sees a question is [`permissions::may_see_question`]; an
 //! anonymous one names nobody, to anyone, on any path: the author is kept
-//! only so the asker sees their own, and no log line at `info` names them
-//! (this module's spans carry no user).
+//! only so the asker sees their own, and no log line or exported span of
+//! the asking names them (this module's spans, and the clinic lookup's,
+//! carry no user; the request's log records no caller, see
+//! `graphql::pipeline`).
 
 use entity::{ClinicStatus, clinic, clinic_question};
 use sea_orm::sea_query::Expr;
@@ -32,7 +34,7 @@ pub async fn ask(
     let text = text::required(raw, "text", plan::MAX_TEXT, true)?;
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
-    let clinic = clinic_in(&*txn, actor, clinic_id).await?;
+    let clinic = super::clinics::get_in(&*txn, actor, clinic_id).await?;
     let seat = super::lookups::live_seats(&*txn, &[(clinic.seat_pool_id, actor.user_id)]).await?;
     plan::may_ask(
         !seat.is_empty(),
@@ -69,18 +71,6 @@ pub async fn ask(
     Ok(asked)
 }
 
-async fn clinic_in(
-    conn: &impl ConnectionTrait,
-    actor: &Actor,
-    id: i64,
-) -> AppResult<clinic::Model> {
-    clinic::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .filter(|c| c.organisation_id == actor.organisation_id)
-        .ok_or(AppError::NotFound("clinic"))
-}
-
 /// A question the actor may see, with its clinic, or `NOT_FOUND`.
 async fn find(
     conn: &impl ConnectionTrait,
@@ -91,7 +81,7 @@ async fn find(
         .one(conn)
         .await?
         .ok_or(AppError::NotFound("question"))?;
-    let clinic = clinic_in(conn, actor, question.clinic_id)
+    let clinic = super::clinics::get_in(conn, actor, question.clinic_id)
         .await
         .map_err(|_| AppError::NotFound("question"))?;
     if !permissions::may_see_question(
