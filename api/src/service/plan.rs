@@ -77,11 +77,11 @@ pub async fn propose(
         platform_id: Set(platform.id),
         title: Set(title),
         description: Set(description),
-        metric: Set(metric_row(input.metric)),
+        metric: Set(input.metric.into()),
         target: Set(input.target),
         starts_on: Set(input.starts_on),
         due_on: Set(input.due_on),
-        status: Set(status_row(GoalStatus::Proposed)),
+        status: Set(GoalStatus::Proposed.into()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -129,12 +129,15 @@ pub async fn decide(
     let goal = find(&*txn, actor, id).await?;
     permissions::require_admin(actor)?;
     let changed = plan_goal::Entity::update_many()
-        .col_expr(plan_goal::Column::Status, Expr::value(status_row(status)))
+        .col_expr(
+            plan_goal::Column::Status,
+            Expr::value(entity::GoalStatus::from(status)),
+        )
         .col_expr(plan_goal::Column::DecidedBy, Expr::value(actor.user_id))
         .col_expr(plan_goal::Column::DecidedAt, Expr::value(now))
         .col_expr(plan_goal::Column::UpdatedAt, Expr::value(now))
         .filter(plan_goal::Column::Id.eq(goal.id))
-        .filter(plan_goal::Column::Status.eq(status_row(GoalStatus::Proposed)))
+        .filter(plan_goal::Column::Status.eq(entity::GoalStatus::Proposed))
         .exec(&*txn)
         .await?
         .rows_affected;
@@ -166,56 +169,16 @@ pub async fn list(
     let mut select = plan_goal::Entity::find()
         .filter(plan_goal::Column::OrganisationId.eq(actor.organisation_id));
     if let Some(status) = status {
-        select = select.filter(plan_goal::Column::Status.eq(status_row(status)));
+        select = select.filter(plan_goal::Column::Status.eq(entity::GoalStatus::from(status)));
     }
     super::paging::fetch_newest_first(&state.db, select, plan_goal::Column::Id, page).await
-}
-
-/// A goal's stored status, as the domain names it.
-pub fn status_of(goal: &plan_goal::Model) -> GoalStatus {
-    match goal.status {
-        entity::GoalStatus::Proposed => GoalStatus::Proposed,
-        entity::GoalStatus::Accepted => GoalStatus::Accepted,
-        entity::GoalStatus::Declined => GoalStatus::Declined,
-        entity::GoalStatus::Achieved => GoalStatus::Achieved,
-        entity::GoalStatus::Missed => GoalStatus::Missed,
-    }
-}
-
-/// A goal's metric, as the domain names it.
-pub fn metric_of(goal: &plan_goal::Model) -> Metric {
-    match goal.metric {
-        entity::Metric::Followers => Metric::Followers,
-        entity::Metric::Posts => Metric::Posts,
-        entity::Metric::Interactions => Metric::Interactions,
-        entity::Metric::EngagementRate => Metric::EngagementRate,
-    }
-}
-
-fn status_row(status: GoalStatus) -> entity::GoalStatus {
-    match status {
-        GoalStatus::Proposed => entity::GoalStatus::Proposed,
-        GoalStatus::Accepted => entity::GoalStatus::Accepted,
-        GoalStatus::Declined => entity::GoalStatus::Declined,
-        GoalStatus::Achieved => entity::GoalStatus::Achieved,
-        GoalStatus::Missed => entity::GoalStatus::Missed,
-    }
-}
-
-fn metric_row(metric: Metric) -> entity::Metric {
-    match metric {
-        Metric::Followers => entity::Metric::Followers,
-        Metric::Posts => entity::Metric::Posts,
-        Metric::Interactions => entity::Metric::Interactions,
-        Metric::EngagementRate => entity::Metric::EngagementRate,
-    }
 }
 
 /// What the domain evaluates of a goal.
 pub fn rules(goal: &plan_goal::Model) -> Goal {
     Goal {
-        status: status_of(goal),
-        metric: metric_of(goal),
+        status: goal.status.into(),
+        metric: goal.metric.into(),
         target: goal.target,
         starts_on: goal.starts_on,
         due_on: goal.due_on,
@@ -251,26 +214,34 @@ pub fn evaluate_with(
     )
 }
 
-/// Settles an accepted goal as `outcome` (`ACHIEVED` or `MISSED`) and tells
-/// its proposer, once however many readers and instances try: the update
-/// only applies to a goal still `ACCEPTED`.
+/// Settles a goal as its evaluation's `outcome` and tells its proposer, once
+/// however many readers and instances try (the update only applies to a
+/// goal still `ACCEPTED`); nothing when the goal was not accepted or the
+/// outcome decides nothing, so callers pass any evaluation. Returns whether
+/// this call settled it.
 #[tracing::instrument(skip_all, fields(goal = goal.id))]
 pub async fn settle(
     state: &AppState,
     goal: &plan_goal::Model,
     outcome: GoalStatus,
 ) -> AppResult<bool> {
-    if !matches!(outcome, GoalStatus::Achieved | GoalStatus::Missed) {
+    let stored: GoalStatus = goal.status.into();
+    if stored != GoalStatus::Accepted
+        || !matches!(outcome, GoalStatus::Achieved | GoalStatus::Missed)
+    {
         return Ok(false);
     }
     let now = state.clock.now();
     let txn = db::begin_write(state).await?;
     let changed = plan_goal::Entity::update_many()
-        .col_expr(plan_goal::Column::Status, Expr::value(status_row(outcome)))
+        .col_expr(
+            plan_goal::Column::Status,
+            Expr::value(entity::GoalStatus::from(outcome)),
+        )
         .col_expr(plan_goal::Column::SettledAt, Expr::value(now))
         .col_expr(plan_goal::Column::UpdatedAt, Expr::value(now))
         .filter(plan_goal::Column::Id.eq(goal.id))
-        .filter(plan_goal::Column::Status.eq(status_row(GoalStatus::Accepted)))
+        .filter(plan_goal::Column::Status.eq(entity::GoalStatus::Accepted))
         .exec(&*txn)
         .await?
         .rows_affected;
@@ -321,7 +292,7 @@ const SETTLE_BATCH: u64 = 500;
 pub async fn settle_due(state: &AppState) -> AppResult<u64> {
     let today = state.clock.now().date_naive();
     let goals = plan_goal::Entity::find()
-        .filter(plan_goal::Column::Status.eq(status_row(GoalStatus::Accepted)))
+        .filter(plan_goal::Column::Status.eq(entity::GoalStatus::Accepted))
         .filter(plan_goal::Column::StartsOn.lte(today))
         .limit(SETTLE_BATCH)
         .all(&state.db)
@@ -334,7 +305,7 @@ pub async fn settle_due(state: &AppState) -> AppResult<u64> {
     let mut settled = 0;
     for goal in &goals {
         let evaluation = evaluate_with(goal, &sums, today);
-        if evaluation.status != status_of(goal) && settle(state, goal, evaluation.status).await? {
+        if settle(state, goal, evaluation.status).await? {
             settled += 1;
         }
     }
@@ -348,8 +319,6 @@ pub async fn evaluate(state: &AppState, goal: &plan_goal::Model) -> AppResult<Ev
     let today = state.clock.now().date_naive();
     let sums = figures::sums(&state.db, &keys(goal, today)).await?;
     let evaluation = evaluate_with(goal, &sums, today);
-    if evaluation.status != status_of(goal) {
-        settle(state, goal, evaluation.status).await?;
-    }
+    settle(state, goal, evaluation.status).await?;
     Ok(evaluation)
 }

@@ -3,6 +3,7 @@
 
 use crate::domain::courses;
 use crate::domain::mentoring as rules;
+use crate::domain::plan;
 
 macro_rules! mirror {
     ($stored:ty, $domain:ty, [$($variant:ident),+ $(,)?]) => {
@@ -38,4 +39,14 @@ mirror!(
     entity::CourseStatus,
     courses::CourseStatus,
     [Draft, Published, Archived]
+);
+mirror!(
+    entity::GoalStatus,
+    plan::GoalStatus,
+    [Proposed, Accepted, Declined, Achieved, Missed]
+);
+mirror!(
+    entity::Metric,
+    plan::Metric,
+    [Followers, Posts, Interactions, EngagementRate]
 );

@@ -74,9 +74,7 @@ impl PlanGoal {
                 let found = Box::pin(loader(ctx)?.load_many(keys)).await?;
                 let sums = found.into_iter().map(|(k, v)| (k.0, v)).collect();
                 let evaluation = plan::evaluate_with(&self.model, &sums, today);
-                if evaluation.status != plan::status_of(&self.model) {
-                    plan::settle(state, &self.model, evaluation.status).await?;
-                }
+                plan::settle(state, &self.model, evaluation.status).await?;
                 Ok::<_, async_graphql::Error>(evaluation)
             })
             .await
@@ -113,7 +111,7 @@ impl PlanGoal {
 
     /// What it measures.
     async fn metric(&self) -> PlanMetric {
-        plan::metric_of(&self.model).into()
+        crate::domain::plan::Metric::from(self.model.metric).into()
     }
 
     /// The figure to reach (for a goal to lower a figure, to get down to).
