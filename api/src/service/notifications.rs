@@ -106,7 +106,7 @@ pub async fn remind(state: &crate::context::AppState, now: DateTime<Utc>) -> App
     let p = |n| crate::db::param(backend, n);
     // A reminder mail queued before reminders were notifications counts too.
     let sql = format!(
-        "SELECT s.id AS seat_id, s.user_id, c.id AS clinic_id \
+        "SELECT s.id AS seat_id, s.user_id, c.organisation_id, c.title, c.starts_at, c.timezone \
          FROM seats s JOIN clinics c ON c.seat_pool_id = s.pool_id \
          JOIN users u ON u.id = s.user_id \
          WHERE c.status = 'SCHEDULED' AND c.starts_at > {} AND c.starts_at <= {} \
@@ -121,7 +121,10 @@ pub async fn remind(state: &crate::context::AppState, now: DateTime<Utc>) -> App
     struct Due {
         seat_id: i64,
         user_id: i64,
-        clinic_id: i64,
+        organisation_id: i64,
+        title: String,
+        starts_at: DateTime<Utc>,
+        timezone: String,
     }
     let due = Due::find_by_statement(Statement::from_sql_and_values(
         backend,
@@ -133,30 +136,17 @@ pub async fn remind(state: &crate::context::AppState, now: DateTime<Utc>) -> App
     if due.is_empty() {
         return Ok(0);
     }
-    let clinics: std::collections::HashMap<i64, entity::clinic::Model> = {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        entity::clinic::Entity::find()
-            .filter(entity::clinic::Column::Id.is_in(due.iter().map(|d| d.clinic_id)))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect()
-    };
     let txn = crate::db::begin_write(state).await?;
     let mut written = 0;
     for seat in &due {
-        let Some(clinic) = clinics.get(&seat.clinic_id) else {
-            continue;
-        };
         let new = New {
-            organisation_id: clinic.organisation_id,
+            organisation_id: seat.organisation_id,
             user_id: seat.user_id,
             kind: Kind::ClinicReminder,
             message: format!(
                 "\"{}\" starts on {}",
-                clinic.title,
-                crate::domain::clinics::local_start(clinic.starts_at, &clinic.timezone)
+                seat.title,
+                crate::domain::clinics::local_start(seat.starts_at, &seat.timezone)
             ),
             subject: Some(("ClinicRegistration", seat.seat_id)),
         };
