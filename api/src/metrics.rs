@@ -139,10 +139,8 @@ impl Metrics {
     }
 
     /// Counts one HTTP response by its status.
-    pub fn response(&self, status: u16) {
-        self.responses
-            .with_label_values(&[status.to_string().as_str()])
-            .inc();
+    pub fn response(&self, status: actix_web::http::StatusCode) {
+        self.responses.with_label_values(&[status.as_str()]).inc();
     }
 
     /// Counts one mail attempt's outcome.

@@ -19,7 +19,7 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_ID: usize = 128;
 
 /// The request's id: the client's, when it is 1 to 128 visible ASCII
-/// characters, else a new random one.
+/// characters, else 128 random bits in hex.
 pub fn request_id(incoming: Option<&HeaderValue>, state: &AppState) -> String {
     incoming
         .and_then(|value| value.to_str().ok())
@@ -27,7 +27,7 @@ pub fn request_id(incoming: Option<&HeaderValue>, state: &AppState) -> String {
             !id.is_empty() && id.len() <= MAX_ID && id.bytes().all(|b| b.is_ascii_graphic())
         })
         .map(str::to_owned)
-        .unwrap_or_else(|| state.random.token())
+        .unwrap_or_else(|| hex::encode(state.random.bytes::<16>()))
 }
 
 /// A request's id, in its extensions for handlers that need it (the
@@ -79,7 +79,7 @@ pub fn finish<B: MessageBody>(
         }
         Err(err) => err.as_response_error().status_code(),
     };
-    state.metrics.response(status.as_u16());
+    state.metrics.response(status);
     let micros = started.elapsed().as_micros() as u64;
     tracing::info!(parent: span, status = status.as_u16(), micros, "request answered");
 }
