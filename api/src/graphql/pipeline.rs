@@ -162,7 +162,7 @@ impl Pipeline {
         if let Some(operation) = info.operation() {
             log.span.record("operation", operation);
         }
-        if asks_a_clinic_question(&doc) {
+        if is_discreet(&doc) {
             log.discreet
                 .store(true, std::sync::atomic::Ordering::Release);
         }
@@ -220,14 +220,18 @@ impl Pipeline {
     }
 }
 
-/// Whether a document asks a clinic question anywhere (such a request logs
-/// no caller: the question may be anonymous).
-fn asks_a_clinic_question(doc: &ExecutableDocument) -> bool {
+/// Root or nested fields whose request logs no caller: asking a clinic a
+/// question may be anonymous, and the log must not say who asked.
+const DISCREET_FIELDS: &[&str] = &["askClinicQuestion"];
+
+/// Whether a document selects a [`DISCREET_FIELDS`] field anywhere.
+fn is_discreet(doc: &ExecutableDocument) -> bool {
     use async_graphql::parser::types::{Selection, SelectionSet};
     fn walk(set: &SelectionSet) -> bool {
         set.items.iter().any(|item| match &item.node {
             Selection::Field(field) => {
-                field.node.name.node == "askClinicQuestion" || walk(&field.node.selection_set.node)
+                DISCREET_FIELDS.contains(&field.node.name.node.as_str())
+                    || walk(&field.node.selection_set.node)
             }
             Selection::InlineFragment(fragment) => walk(&fragment.node.selection_set.node),
             Selection::FragmentSpread(_) => false,
