@@ -96,6 +96,14 @@ impl<'a> ItemSelection<'a> {
             .iter()
             .any(|field| self.edges.field(field).exists() || self.nodes.field(field).exists())
     }
+
+    /// Whether any of `fields` of an item's `parent` field is selected.
+    pub fn any_in(&self, parent: &str, fields: &[&str]) -> bool {
+        fields.iter().any(|field| {
+            self.edges.field(parent).field(field).exists()
+                || self.nodes.field(parent).field(field).exists()
+        })
+    }
 }
 
 /// Turns a page of rows into a connection of GraphQL objects.

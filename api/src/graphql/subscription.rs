@@ -88,7 +88,7 @@ impl SubscriptionRoot {
                 let (state, me) = (state.clone(), me.clone());
                 async move {
                     match notifications::get(&state, &me, id).await {
-                        Ok(row) => Ok(Some(Notification(row))),
+                        Ok(row) => Ok(Some(Notification::new(row))),
                         Err(AppError::NotFound(_)) => Ok(None),
                         Err(err) => Err(err),
                     }

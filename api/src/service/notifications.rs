@@ -231,23 +231,6 @@ pub async fn promoted_to_course(
     .await
 }
 
-/// The actor's notifications, newest first.
-#[tracing::instrument(skip_all)]
-pub async fn list(
-    state: &crate::context::AppState,
-    actor: &crate::auth::Actor,
-    unread_only: bool,
-    page: &crate::domain::paging::PageRequest,
-) -> AppResult<crate::domain::paging::Paged<notification::Model>> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let mut select =
-        notification::Entity::find().filter(notification::Column::UserId.eq(actor.user_id));
-    if unread_only {
-        select = select.filter(notification::Column::ReadAt.is_null());
-    }
-    super::paging::fetch_newest_first(&state.db, select, notification::Column::Id, page).await
-}
-
 /// How many of the actor's notifications are unread.
 #[tracing::instrument(skip_all)]
 pub async fn unread_count(

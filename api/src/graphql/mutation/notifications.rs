@@ -23,7 +23,7 @@ impl NotificationMutation {
         Ok(notifications::mark_read(state(ctx)?, &actor, &ids)
             .await?
             .into_iter()
-            .map(Notification)
+            .map(Notification::new)
             .collect())
     }
 }

@@ -4,9 +4,9 @@ use async_graphql::{Context, Object};
 
 use crate::domain::paging::Position;
 use crate::graphql::context::{actor, state};
-use crate::graphql::pagination::{Page, connection, page_request};
+use crate::graphql::pagination::{ItemSelection, Page, connection, page_request};
 use crate::graphql::types::Notification;
-use crate::service::notifications;
+use crate::service::{notifications, reads};
 
 #[derive(Default)]
 pub struct NotificationsQuery;
@@ -26,8 +26,18 @@ impl NotificationsQuery {
     ) -> async_graphql::Result<Page<Notification>> {
         let actor = actor(ctx).await?;
         let page = page_request(ctx, first, after, last, before)?;
-        let paged = notifications::list(state(ctx)?, &actor, unread_only, &page).await?;
-        Ok(connection(paged, |n| Position::id(n.id), Notification))
+        let items = ItemSelection::of(ctx);
+        let wants = reads::notifications::Wants {
+            subjects: items.any(&["subject"]),
+            parties: items.any_in("subject", &["mentor", "learner"]),
+        };
+        let paged =
+            reads::notifications::page(state(ctx)?, &actor, unread_only, &page, wants).await?;
+        Ok(connection(
+            paged,
+            |row| Position::id(row.notification.id),
+            Notification::of_page,
+        ))
     }
 
     /// How many of the caller's notifications are unread.

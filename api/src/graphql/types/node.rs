@@ -15,6 +15,7 @@ use crate::graphql::loaders::{
 };
 use crate::graphql::nodes::Found;
 use crate::graphql::scalars::Timestamp;
+use crate::service::reads::{self, notifications::Subject};
 use crate::service::{enrolments, pairings, registrations};
 
 /// Any object with a global id; `node(id)` and `nodes(ids)` resolve them.
@@ -56,7 +57,7 @@ impl From<Found> for Node {
             Found::Enrolment(seat) => Node::Enrolment(Enrolment(seat)),
             Found::MentoringRequest(r) => Node::MentoringRequest(MentoringRequest(r)),
             Found::Pairing(p) => Node::Pairing(Pairing::new(p)),
-            Found::Notification(n) => Node::Notification(Notification(n)),
+            Found::Notification(n) => Node::Notification(Notification::new(n)),
             Found::Channel(c) => Node::Channel(super::Channel(c)),
             Found::PresenceSnapshot(s) => Node::PresenceSnapshot(super::PresenceSnapshot(s)),
             Found::PlanGoal(g) => Node::PlanGoal(super::PlanGoal::new(g)),
@@ -104,7 +105,36 @@ pub enum NotificationKind {
 }
 
 /// Something that happened that concerns the member.
-pub struct Notification(pub notification::Model);
+pub struct Notification(pub notification::Model, Option<Box<Subject>>);
+
+impl Notification {
+    /// A notification with nothing read beyond its row.
+    pub fn new(model: notification::Model) -> Self {
+        Self(model, None)
+    }
+
+    /// A notification of a page, with the subject the page read.
+    pub fn of_page(row: reads::notifications::Row) -> Self {
+        Self(row.notification, row.subject.map(Box::new))
+    }
+}
+
+impl From<Subject> for Option<Node> {
+    fn from(subject: Subject) -> Self {
+        Some(match subject {
+            Subject::Missing => return None,
+            Subject::Clinic(c) => Node::Clinic(Clinic::new(c)),
+            Subject::User(u) => Node::User(User::new(u)),
+            Subject::Pairing(row) => Node::Pairing(Pairing::of_list(*row)),
+            Subject::ClinicRegistration(seat) => {
+                Node::ClinicRegistration(ClinicRegistration::new(seat))
+            }
+            Subject::Enrolment(seat) => Node::Enrolment(Enrolment(seat)),
+            Subject::PlanGoal(g) => Node::PlanGoal(super::PlanGoal::new(g)),
+            Subject::ClinicQuestion(q) => Node::ClinicQuestion(super::ClinicQuestion(q)),
+        })
+    }
+}
 
 /// Something that happened that concerns the member.
 #[Object]
@@ -126,6 +156,9 @@ impl Notification {
 
     /// The object it is about, if it still exists and is visible.
     async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Node>> {
+        if let Some(read) = &self.1 {
+            return Ok(Option::<Node>::from((**read).clone()));
+        }
         let (Some(kind), Some(id)) = (
             self.0.subject_type.as_deref().and_then(Kind::from_name),
             self.0.subject_id,

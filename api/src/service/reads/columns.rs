@@ -184,3 +184,69 @@ model_columns!(
         ended_at: EndedAt,
     }
 );
+
+model_columns!(
+    /// A mentoring session's columns.
+    mentoring_session: mentoring_session {
+        id: Id,
+        pairing_id: PairingId,
+        author_id: AuthorId,
+        held_at: HeldAt,
+        minutes: Minutes,
+        notes: Notes,
+        private_note: PrivateNote,
+        created_at: CreatedAt,
+    }
+);
+
+model_columns!(
+    /// A notification's columns.
+    notification: notification {
+        id: Id,
+        organisation_id: OrganisationId,
+        user_id: UserId,
+        kind: Kind,
+        message: Message,
+        subject_type: SubjectType,
+        subject_id: SubjectId,
+        created_at: CreatedAt,
+        read_at: ReadAt,
+        once_key: OnceKey,
+    }
+);
+
+model_columns!(
+    /// A plan goal's columns.
+    plan_goal: plan_goal {
+        id: Id,
+        organisation_id: OrganisationId,
+        proposed_by: ProposedBy,
+        platform_id: PlatformId,
+        title: Title,
+        description: Description,
+        metric: Metric,
+        target: Target,
+        starts_on: StartsOn,
+        due_on: DueOn,
+        status: Status,
+        decided_by: DecidedBy,
+        decided_at: DecidedAt,
+        settled_at: SettledAt,
+        created_at: CreatedAt,
+        updated_at: UpdatedAt,
+    }
+);
+
+model_columns!(
+    /// A clinic question's columns.
+    clinic_question: clinic_question {
+        id: Id,
+        organisation_id: OrganisationId,
+        clinic_id: ClinicId,
+        author_id: AuthorId,
+        anonymous: Anonymous,
+        text: Text,
+        created_at: CreatedAt,
+        answered_at: AnsweredAt,
+    }
+);

@@ -11,6 +11,7 @@ pub mod clinics;
 pub mod columns;
 pub mod links;
 pub mod members;
+pub mod notifications;
 pub mod pairings;
 pub mod registrations;
 

@@ -1,6 +1,6 @@
-//! The caller's pairings, newest first, with what the selection asks for:
-//! the pairings joined with both parties in one statement; their sessions
-//! and their feedback in one statement each.
+//! The caller's pairings, newest first, with what the selection asks for,
+//! in at most two statements: the pairings joined with both parties and
+//! their sessions (a row per session), then their feedback.
 
 use std::collections::HashMap;
 
@@ -79,24 +79,63 @@ pub async fn mine(state: &AppState, actor: &Actor, wants: Wants) -> AppResult<Ve
             columns::select(&mut query, alias, columns::user::COLUMNS);
         }
     }
-    let mut rows = Vec::new();
+    if wants.sessions {
+        query
+            .join(
+                JoinType::LeftJoin,
+                mentoring_session::Entity,
+                Expr::col((
+                    mentoring_session::Entity,
+                    mentoring_session::Column::PairingId,
+                ))
+                .equals((pairing::Entity, pairing::Column::Id)),
+            )
+            .order_by(
+                (mentoring_session::Entity, mentoring_session::Column::HeldAt),
+                sea_orm::Order::Asc,
+            )
+            .order_by(
+                (mentoring_session::Entity, mentoring_session::Column::Id),
+                sea_orm::Order::Asc,
+            );
+        columns::select(
+            &mut query,
+            mentoring_session::Entity,
+            columns::mentoring_session::COLUMNS,
+        );
+    }
+    let mut rows: Vec<Row> = Vec::new();
     for row in super::rows(&state.db, &query).await? {
         let mut at = 0;
         let pairing = columns::pairing::decode(&row, &mut at)?;
-        let mut extras = Extras::default();
-        if wants.parties {
-            extras.mentor = columns::user::decode_optional(&row, &mut at)?;
-            extras.learner = columns::user::decode_optional(&row, &mut at)?;
+        // A pairing with several sessions comes on consecutive rows.
+        let seen = rows
+            .last()
+            .is_some_and(|last| last.pairing.id == pairing.id);
+        if !seen {
+            let mut extras = Extras::default();
+            if wants.parties {
+                extras.mentor = columns::user::decode_optional(&row, &mut at)?;
+                extras.learner = columns::user::decode_optional(&row, &mut at)?;
+            }
+            if wants.sessions {
+                extras.sessions = Some(Vec::new());
+            }
+            rows.push(Row { pairing, extras });
+        } else if wants.parties {
+            at += 2 * columns::user::COLUMNS.len();
         }
-        rows.push(Row { pairing, extras });
+        if wants.sessions
+            && let Some(session) = columns::mentoring_session::decode_optional(&row, &mut at)?
+            && let Some(last) = rows.last_mut()
+        {
+            last.extras
+                .sessions
+                .get_or_insert_with(Vec::new)
+                .push(session);
+        }
     }
     let ids: Vec<i64> = rows.iter().map(|row| row.pairing.id).collect();
-    if wants.sessions {
-        let mut sessions = pairing_notes::sessions_of(&state.db, &ids).await?;
-        for row in &mut rows {
-            row.extras.sessions = Some(sessions.remove(&row.pairing.id).unwrap_or_default());
-        }
-    }
     if wants.feedback {
         let mut feedback: HashMap<i64, Vec<feedback::Model>> =
             pairing_notes::feedback_of(&state.db, &ids).await?;
