@@ -54,11 +54,16 @@ async fn production_app() -> TestApp {
 
 /// What a page costs once the caller is known: runs the operation once (so
 /// the account and the skill catalogue are cached, as for any client after
-/// its first request), then again, and returns the second body and the
-/// statements it ran.
+/// its first request), then twice more, and returns the last body and the
+/// fewer statements of those two. The count is the server's, so a statement
+/// of the mail worker's landing in one run would be counted with the page;
+/// background work only ever adds, so the fewer is the page's own cost (and
+/// a page that costs more per item costs more in both).
 async fn page_cost(app: &TestApp, query: &str, variables: Value, token: &str) -> (Value, u64) {
     measured(app, query, variables.clone(), token).await;
-    measured(app, query, variables, token).await
+    let (_, first) = measured(app, query, variables.clone(), token).await;
+    let (body, second) = measured(app, query, variables, token).await;
+    (body, first.min(second))
 }
 
 /// Runs one operation and returns its body and the statements it ran.
@@ -338,19 +343,19 @@ const SUGGESTIONS: &str = "query Suggest($request: ID!, $first: Int!) {
 
 #[tokio::test]
 async fn mentor_suggestions_cost_the_same_for_5_or_50_suggestions() {
-    let app = patient_app().await;
+    let app = production_app().await;
     let data = seeded(&app).await;
     let admin = token(&app, data.admin_id).await;
     let request = encode(Kind::MentoringRequest, data.request_ids[0]).0;
 
-    let (small, five) = measured(
+    let (small, five) = page_cost(
         &app,
         SUGGESTIONS,
         json!({"request": request, "first": 5}),
         &admin,
     )
     .await;
-    let (large, fifty) = measured(
+    let (large, fifty) = page_cost(
         &app,
         SUGGESTIONS,
         json!({"request": request, "first": 50}),
@@ -363,7 +368,18 @@ async fn mentor_suggestions_cost_the_same_for_5_or_50_suggestions() {
     assert_eq!(small.len(), 5);
     assert!(large.len() > 5, "only {} suggestions", large.len());
     assert_eq!(five, fifty, "statements grow with the suggestions");
-    assert!(fifty <= 10, "suggestions ran {fifty} statements");
+    // The request with its skills and the learner's levels, then the
+    // mentors who could score with theirs.
+    assert!(fifty <= 2, "suggestions ran {fifty} statements");
+    // Each mentor reads as they do alone.
+    let mentors: Vec<Value> = large.iter().map(|s| s["mentor"].clone()).collect();
+    each_alone(
+        &app,
+        &admin,
+        "... on User { id displayName skills { level skill { name } } }",
+        &mentors,
+    )
+    .await;
 }
 
 #[tokio::test]

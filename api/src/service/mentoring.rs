@@ -16,7 +16,7 @@ use super::{paging, pairings, requests, skills};
 use crate::auth::{Actor, permissions};
 use crate::context::AppState;
 use crate::db;
-use crate::domain::mentoring::{self, Candidate, Suggestion};
+use crate::domain::mentoring::{self, Candidate};
 use crate::domain::paging::{PageRequest, Paged};
 use crate::domain::text;
 use crate::error::{AppError, AppResult};
@@ -357,40 +357,4 @@ pub(super) async fn paired_with(
         .all(conn)
         .await?;
     Ok(rows.into_iter().collect())
-}
-
-/// Ranked, explained mentor suggestions for a request (its learner or an ADMIN).
-#[tracing::instrument(skip_all, fields(organisation = actor.organisation_id, user = actor.user_id))]
-pub async fn suggestions(
-    state: &AppState,
-    actor: &Actor,
-    request_id: i64,
-    first: usize,
-) -> AppResult<Vec<Suggestion>> {
-    let request = requests::get(state, actor, request_id).await?;
-    if !permissions::may_act_for_learner(actor, request.learner_id) {
-        return Err(AppError::Forbidden(
-            "only the learner or an admin may see suggestions",
-        ));
-    }
-    let requested = requested_skills(&state.db, &[request.id])
-        .await?
-        .remove(&request.id)
-        .unwrap_or_default();
-    let learner_levels = levels_of(&state.db, &[request.learner_id], Some(&requested))
-        .await?
-        .remove(&request.learner_id)
-        .unwrap_or_default();
-    let excluded = paired_with(&state.db, &[request.learner_id]).await?;
-    let pool: Vec<Candidate> = candidates(&state.db, request.organisation_id, Some(&requested))
-        .await?
-        .into_iter()
-        .filter(|c| {
-            c.mentor_id != request.learner_id
-                && !excluded.contains(&(request.learner_id, c.mentor_id))
-        })
-        .collect();
-    let mut ranked = mentoring::rank(&requested, &learner_levels, &pool);
-    ranked.truncate(first);
-    Ok(ranked)
 }

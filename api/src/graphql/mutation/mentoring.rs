@@ -252,7 +252,7 @@ impl MentoringMutation {
                 .into_iter()
                 .map(|m| MatchedPairing {
                     request: MentoringRequest(m.request),
-                    suggestion: MentorSuggestion(m.suggestion),
+                    suggestion: MentorSuggestion::new(m.suggestion),
                     pairing: m.pairing.map(Pairing::new),
                 })
                 .collect(),

@@ -116,8 +116,14 @@ impl MentoringQuery {
             .ok_or_else(|| {
                 crate::error::AppError::field("first", "first must be between 0 and 50")
             })?;
-        let ranked = mentoring::suggestions(state(ctx)?, &actor, request_id, first).await?;
-        Ok(ranked.into_iter().map(MentorSuggestion).collect())
+        let mentor = ctx.look_ahead().field("mentor");
+        let wants = reads::suggestions::Wants {
+            mentor: mentor.exists(),
+            skills: mentor.field("skills").exists(),
+        };
+        let ranked =
+            reads::suggestions::ranked(state(ctx)?, &actor, request_id, first, wants).await?;
+        Ok(ranked.into_iter().map(MentorSuggestion::ranked).collect())
     }
 
     /// Pairings the caller is mentor or learner in, newest first.

@@ -2,7 +2,9 @@
 //! (a pairing's sessions and feedback are in `pairing_notes`).
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use entity::{mentor_profile, mentoring_request, pairing, user};
+use std::sync::Arc;
+
+use entity::{mentor_profile, mentoring_request, pairing, skill, user};
 
 use super::pairing_notes::{Feedback, MentoringSession};
 use super::{Skill, User, member};
@@ -122,13 +124,16 @@ impl MentoringRequest {
 }
 
 /// One skill behind a suggestion's score.
-pub struct SuggestionReason(pub Reason);
+pub struct SuggestionReason(pub Reason, Option<Arc<skill::Model>>);
 
 /// One skill behind a suggestion's score: (mentorLevel − learnerLevel) × mentorLevel points.
 #[Object]
 impl SuggestionReason {
     /// The skill this reason is about.
     async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
+        if let Some(skill) = &self.1 {
+            return Ok(Skill(skill.clone()));
+        }
         let skill = loader(ctx)?
             .load_one(SkillById(self.0.skill_id))
             .await?
@@ -153,14 +158,41 @@ impl SuggestionReason {
 }
 
 /// A ranked mentor for a request, with the reasons.
-pub struct MentorSuggestion(pub Suggestion);
+pub struct MentorSuggestion(pub Suggestion, Option<Box<Read>>);
+
+/// What the suggestions' read found besides the suggestion.
+struct Read {
+    mentor: Option<reads::members::Row>,
+    skills: reads::suggestions::Named,
+}
+
+impl MentorSuggestion {
+    /// A suggestion whose mentor and skills load when asked.
+    pub fn new(suggestion: Suggestion) -> Self {
+        Self(suggestion, None)
+    }
+
+    /// A suggestion with what the suggestions' read found.
+    pub fn ranked(ranked: reads::suggestions::Ranked) -> Self {
+        Self(
+            ranked.suggestion,
+            Some(Box::new(Read {
+                mentor: ranked.mentor,
+                skills: ranked.skills,
+            })),
+        )
+    }
+}
 
 /// A ranked mentor for a request, with the reasons.
 #[Object]
 impl MentorSuggestion {
     /// The suggested mentor.
     async fn mentor(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        member(ctx, self.0.mentor_id).await
+        match self.1.as_ref().and_then(|read| read.mentor.as_ref()) {
+            Some(mentor) => Ok(User::of_page(mentor.clone())),
+            None => member(ctx, self.0.mentor_id).await,
+        }
     }
 
     /// Skill points plus at most 0.5 for free capacity (see the README).
@@ -179,7 +211,13 @@ impl MentorSuggestion {
             .reasons
             .iter()
             .cloned()
-            .map(SuggestionReason)
+            .map(|reason| {
+                let skill = self
+                    .1
+                    .as_ref()
+                    .and_then(|read| read.skills.get(&reason.skill_id).cloned());
+                SuggestionReason(reason, skill)
+            })
             .collect()
     }
 }

@@ -250,3 +250,16 @@ model_columns!(
         answered_at: AnsweredAt,
     }
 );
+
+model_columns!(
+    /// A mentoring request's columns.
+    mentoring_request: mentoring_request {
+        id: Id,
+        organisation_id: OrganisationId,
+        learner_id: LearnerId,
+        message: Message,
+        status: Status,
+        created_at: CreatedAt,
+        updated_at: UpdatedAt,
+    }
+);

@@ -14,6 +14,7 @@ pub mod members;
 pub mod notifications;
 pub mod pairings;
 pub mod registrations;
+pub mod suggestions;
 
 use sea_orm::sea_query::{Expr, Query, SelectStatement, SimpleExpr, SubQueryStatement};
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
