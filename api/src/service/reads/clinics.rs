@@ -199,21 +199,14 @@ pub async fn page(
             },
         });
     }
-    // An empty page (say, after the last cursor) still owes its total.
-    if page.count_total && fetched.is_empty() {
-        total = crate::service::paging::total(&state.db, &filtered, page).await? as i64;
-    }
+    let total = super::page_total(&state.db, &filtered, page, total, fetched.len()).await?;
     if wants.skills {
         let skills = skills::by_ids(state, actor.organisation_id, skill_ids).await?;
         for (row, skills) in fetched.iter_mut().zip(skills) {
             row.extras.skills = Some(skills);
         }
     }
-    Ok(Paged::from_fetched(
-        fetched,
-        page,
-        u64::try_from(total).unwrap_or(0),
-    ))
+    Ok(Paged::from_fetched(fetched, page, total))
 }
 
 /// The organisation's clinics that pass `filter`.

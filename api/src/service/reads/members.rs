@@ -118,10 +118,7 @@ pub async fn page(
             },
         });
     }
-    // An empty page (say, after the last cursor) still owes its total.
-    if page.count_total && fetched.is_empty() {
-        total = crate::service::paging::total(&state.db, &filtered, page).await? as i64;
-    }
+    let total = super::page_total(&state.db, &filtered, page, total, fetched.len()).await?;
     if wants.goals {
         let goals = skills::by_ids(state, actor.organisation_id, goal_ids).await?;
         for (row, goals) in fetched.iter_mut().zip(goals) {
@@ -134,11 +131,7 @@ pub async fn page(
             row.extras.skills = Some(levels.get(&row.user.id).cloned().unwrap_or_default());
         }
     }
-    Ok(Paged::from_fetched(
-        fetched,
-        page,
-        u64::try_from(total).unwrap_or(0),
-    ))
+    Ok(Paged::from_fetched(fetched, page, total))
 }
 
 /// The self-assessed skills of each of `users` (all of the actor's
@@ -160,9 +153,19 @@ async fn levels_of(
     for row in super::rows(&state.db, &query).await? {
         levels.push(columns::user_skill::decode(&row, &mut 0)?);
     }
+    named_levels(state, actor.organisation_id, levels).await
+}
+
+/// Levels named from the organisation's catalogue and grouped by member,
+/// strongest first (a skill the catalogue does not hold is left out).
+pub async fn named_levels(
+    state: &AppState,
+    organisation_id: i64,
+    levels: Vec<user_skill::Model>,
+) -> AppResult<HashMap<i64, Levels>> {
     let named = skills::by_ids(
         state,
-        actor.organisation_id,
+        organisation_id,
         vec![levels.iter().map(|level| level.skill_id).collect()],
     )
     .await?;

@@ -60,6 +60,26 @@ fn literal_limit(mut statement: Statement) -> Statement {
     statement
 }
 
+/// A page's total: the one its rows carried (each row holds it, as
+/// [`count_of`] selected it), or, for an empty page (say, after the last
+/// cursor), counted on its own. 0 when the request did not ask for it.
+pub async fn page_total<E>(
+    conn: &impl ConnectionTrait,
+    filtered: &sea_orm::Select<E>,
+    page: &crate::domain::paging::PageRequest,
+    carried: i64,
+    rows: usize,
+) -> AppResult<u64>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+{
+    if page.count_total && rows == 0 {
+        return crate::service::paging::total(conn, filtered, page).await;
+    }
+    Ok(u64::try_from(carried).unwrap_or(0))
+}
+
 /// `(SELECT COUNT(*) FROM (filtered))`, for a page's total in its own
 /// statement.
 pub fn count_of(filtered: SelectStatement) -> SimpleExpr {

@@ -87,13 +87,6 @@ pub async fn page(
             waitlist_position,
         });
     }
-    // An empty page (say, after the last cursor) still owes its total.
-    if page.count_total && fetched.is_empty() {
-        total = crate::service::paging::total(&state.db, &filtered, page).await? as i64;
-    }
-    Ok(Paged::from_fetched(
-        fetched,
-        page,
-        u64::try_from(total).unwrap_or(0),
-    ))
+    let total = super::page_total(&state.db, &filtered, page, total, fetched.len()).await?;
+    Ok(Paged::from_fetched(fetched, page, total))
 }

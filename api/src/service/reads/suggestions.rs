@@ -16,7 +16,7 @@ use sea_orm::ColumnTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 
 use super::columns::{self, take};
-use super::members::{Extras, Levels, Row as Member, strongest_first};
+use super::members::{Extras, Row as Member, named_levels};
 use crate::auth::{Actor, permissions};
 use crate::context::AppState;
 use crate::domain::mentoring::{self, Candidate, Suggestion};
@@ -286,30 +286,9 @@ async fn candidates(
         }
     }
     if wants.skills {
-        let named = skills::by_ids(
-            state,
-            actor.organisation_id,
-            vec![all_levels.iter().map(|level| level.skill_id).collect()],
-        )
-        .await?;
-        let by_id: HashMap<i64, _> = named
-            .into_iter()
-            .flatten()
-            .map(|skill| (skill.id, skill))
-            .collect();
-        let mut grouped: HashMap<i64, Levels> = HashMap::new();
-        for level in all_levels {
-            if let Some(skill) = by_id.get(&level.skill_id) {
-                grouped
-                    .entry(level.user_id)
-                    .or_default()
-                    .push((skill.clone(), level));
-            }
-        }
+        let mut grouped = named_levels(state, actor.organisation_id, all_levels).await?;
         for (id, member) in &mut mentors {
-            let mut levels = grouped.remove(id).unwrap_or_default();
-            strongest_first(&mut levels);
-            member.extras.skills = Some(levels);
+            member.extras.skills = Some(grouped.remove(id).unwrap_or_default());
         }
     }
     Ok((pool, mentors))
