@@ -34,6 +34,11 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         // An in-memory database exists once per connection, so it gets exactly one.
         options.max_connections(if in_memory { 1 } else { max_connections.max(1) });
         options.min_connections(1);
+        // sqlx pings a connection before handing it out, to find one the
+        // server dropped; an SQLite connection is a file handle in this
+        // process and cannot be dropped from outside, so the ping would only
+        // cost a round trip to the connection's thread on every statement.
+        options.test_before_acquire(false);
         options.map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
@@ -89,6 +94,38 @@ fn plain_on_loopback(url: &str) -> bool {
             Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
             None => true,
         }
+}
+
+#[cfg(test)]
+mod sqlite_build_tests {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    /// The bundled SQLite is built as `.cargo/config.toml` asks: without the
+    /// planner's stability guarantee every statement with a bound `LIMIT`
+    /// is prepared anew on each execution, and with memory statistics every
+    /// allocation takes one process-wide mutex.
+    #[tokio::test]
+    async fn sqlite_keeps_plans_and_keeps_no_global_memory_statistics() {
+        let db = super::connect("sqlite::memory:", 1).await.expect("opens");
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA compile_options",
+            ))
+            .await
+            .expect("lists its options");
+        let options: Vec<String> = rows
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(0))
+            .collect::<Result<_, _>>()
+            .expect("options are text");
+        for wanted in ["ENABLE_QPSG", "DEFAULT_MEMSTATUS=0"] {
+            assert!(
+                options.iter().any(|option| option == wanted),
+                "{wanted} is not among {options:?}"
+            );
+        }
+    }
 }
 
 #[cfg(test)]

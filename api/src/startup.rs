@@ -73,7 +73,7 @@ impl Application {
             .unwrap_or_else(|| Arc::new(Random::from_os()));
         let mut conn = db::connect(
             &settings.database.database_url,
-            settings.database.db_max_connections,
+            settings.database.pool_size(),
         )
         .await
         .map_err(StartupError::Database)?;

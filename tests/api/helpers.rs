@@ -219,7 +219,7 @@ async fn spawn_on(db: TestDb, configure: impl FnOnce(&mut Settings)) -> TestApp 
     let mut settings = Settings::for_database(db.url.clone());
     settings.bind = "127.0.0.1:0".into();
     settings.workers = Some(2);
-    settings.database.db_max_connections = 5;
+    settings.database.db_max_connections = Some(5);
     settings.jwt_secret = Some(voimavara_api::config::Secret::new(TEST_SECRET));
     configure(&mut settings);
 

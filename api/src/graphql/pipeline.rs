@@ -70,7 +70,7 @@ impl Pipeline {
         let permits = state
             .settings
             .max_concurrent_operations
-            .unwrap_or(state.settings.database.db_max_connections as usize)
+            .unwrap_or(state.settings.database.pool_size() as usize)
             .clamp(1, Semaphore::MAX_PERMITS);
         let schema = build_schema(state.clone());
         Arc::new(Self {
