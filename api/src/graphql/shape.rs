@@ -304,24 +304,41 @@ impl<'a> Walk<'a> {
             .collect()
     }
 
-    /// Puts every object's keys in selection order, all the way down.
+    /// What ordering the values selected by `sets` needs: their keys in
+    /// order, and the same for each key's value once asked.
+    fn plan(&self, sets: Vec<&'a Positioned<SelectionSet>>) -> Plan<'a> {
+        let mut keys = Vec::new();
+        self.keys(&sets, &mut keys, 0);
+        Plan {
+            sets,
+            keys,
+            children: Vec::new(),
+        }
+    }
+
+    /// Puts every object's keys in selection order, all the way down. The
+    /// items of a list share their selection, so its plan is made once for
+    /// all of them (a page of a hundred walks the selection once).
     fn order(&self, value: &mut Value, sets: &[&'a Positioned<SelectionSet>]) {
+        let mut plan = self.plan(sets.to_vec());
+        self.order_by(value, &mut plan);
+    }
+
+    fn order_by(&self, value: &mut Value, plan: &mut Plan<'a>) {
         match value {
             Value::List(items) => {
                 for item in items {
-                    self.order(item, sets);
+                    self.order_by(item, plan);
                 }
             }
             Value::Object(map) => {
-                let mut keys = Vec::with_capacity(map.len());
-                self.keys(sets, &mut keys, 0);
                 let in_order = map
                     .keys()
-                    .zip(keys.iter().filter(|k| map.contains_key(**k)))
+                    .zip(plan.keys.iter().filter(|k| map.contains_key(**k)))
                     .all(|(have, want)| have.as_str() == *want);
                 if !in_order {
                     let mut sorted = IndexMap::with_capacity(map.len());
-                    for key in &keys {
+                    for key in &plan.keys {
                         if let Some((name, value)) = map.shift_remove_entry(*key) {
                             sorted.insert(name, value);
                         }
@@ -331,17 +348,41 @@ impl<'a> Walk<'a> {
                     *map = sorted;
                 }
                 for (key, child) in map.iter_mut() {
-                    if matches!(child, Value::Object(_) | Value::List(_)) {
-                        let subsets = self.subselections(sets, key.as_str());
-                        if !subsets.is_empty() {
-                            self.order(child, &subsets);
+                    if !matches!(child, Value::Object(_) | Value::List(_)) {
+                        continue;
+                    }
+                    let at = match plan.children.iter().position(|(k, _)| *k == key.as_str()) {
+                        Some(at) => at,
+                        None => {
+                            let subsets = self.subselections(&plan.sets, key.as_str());
+                            let child_plan = (!subsets.is_empty()).then(|| self.plan(subsets));
+                            let name = plan.keys.iter().copied().find(|k| *k == key.as_str());
+                            match name {
+                                Some(name) => {
+                                    plan.children.push((name, child_plan));
+                                    plan.children.len() - 1
+                                }
+                                // A key the selection does not name has nothing to order by.
+                                None => continue,
+                            }
                         }
+                    };
+                    if let Some(child_plan) = &mut plan.children[at].1 {
+                        self.order_by(child, child_plan);
                     }
                 }
             }
             _ => {}
         }
     }
+}
+
+/// The order of the values one selection gives (see [`Walk::plan`]).
+struct Plan<'a> {
+    sets: Vec<&'a Positioned<SelectionSet>>,
+    keys: Vec<&'a str>,
+    /// Each key's plan (none when its selection is empty), made on first use.
+    children: Vec<(&'a str, Option<Plan<'a>>)>,
 }
 
 /// The named type at the bottom of a (list) type.

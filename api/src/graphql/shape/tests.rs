@@ -116,3 +116,29 @@ fn inline_fragments_on_a_concrete_type_are_looked_into() {
     );
     assert_eq!(out.1, r#"{"node":{"nick":null,"id":"1"}}"#);
 }
+
+#[test]
+fn every_item_of_a_list_is_put_in_order_whatever_order_it_came_in() {
+    // The list's plan is made once: items that come in different orders,
+    // a nested object missing (null) on the first item and present on later
+    // ones, and an item without one of the keys all come out in order.
+    let out = run(
+        "{ list { id friend { nick name } ...F } } fragment F on User { name }",
+        json!({"list": [
+            {"name": "a", "friend": null, "id": "1"},
+            {"friend": {"name": "fb", "nick": "nb"}, "id": "2", "name": "b"},
+            {"id": "3", "name": "c", "friend": {"name": "fc", "nick": null}},
+            {"name": "d", "id": "4"},
+        ]}),
+        &[],
+    );
+    assert_eq!(
+        out.1,
+        concat!(
+            r#"{"list":[{"id":"1","friend":null,"name":"a"},"#,
+            r#"{"id":"2","friend":{"nick":"nb","name":"fb"},"name":"b"},"#,
+            r#"{"id":"3","friend":{"nick":null,"name":"fc"},"name":"c"},"#,
+            r#"{"id":"4","name":"d"}]}"#
+        )
+    );
+}
