@@ -1,4 +1,4 @@
-//! Start-up: the signing secret, and refusing to start without a database.
+//! Start-up: the signing secret, refusing to start without a database, and the allocator's defaults.
 
 use migration::{Migrator, MigratorTrait};
 use voimavara_api::Settings;
@@ -175,4 +175,31 @@ async fn instances_started_together_migrate_once() {
     assert_eq!(applied, Migrator::migrations().len() as i64);
     assert_eq!(applied, distinct);
     conn.close().await.ok();
+}
+
+/// The allocator hands freed memory back by default: the build makes
+/// mimalloc commit its arenas as it goes (`.cargo/config.toml`), so no
+/// setting is needed where the server runs. mimalloc prints its options when
+/// asked to be verbose.
+#[tokio::test]
+async fn the_allocator_commits_its_arenas_as_it_goes_by_default() {
+    let options = |eager: Option<&'static str>| async move {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_voimavara"));
+        command.arg("--version").env("MIMALLOC_VERBOSE", "1");
+        command.env_remove("MIMALLOC_ARENA_EAGER_COMMIT");
+        if let Some(eager) = eager {
+            command.env("MIMALLOC_ARENA_EAGER_COMMIT", eager);
+        }
+        let out = command.output().await.unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let default = options(None).await;
+    assert!(
+        default.contains("option 'arena_eager_commit': 0"),
+        "{default}"
+    );
+    // The environment still decides over the build's default.
+    let eager = options(Some("1")).await;
+    assert!(eager.contains("option 'arena_eager_commit': 1"), "{eager}");
 }
