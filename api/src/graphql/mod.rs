@@ -6,6 +6,7 @@ pub mod cost;
 pub mod documents;
 pub mod guard;
 pub mod ids;
+pub mod inline;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;

@@ -1,10 +1,12 @@
 //! Relay connections over [`Paged`] results, with opaque cursors.
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{Context, OutputType, SimpleObject};
+use async_graphql::resolver_utils::ContainerType;
+use async_graphql::{Context, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use super::inline::Inline;
 use crate::domain::paging::{PageRequest, Paged, Position};
 use crate::error::AppError;
 
@@ -15,8 +17,10 @@ pub struct ConnectionFields {
     pub total_count: u64,
 }
 
-/// A Relay connection with `totalCount`.
-pub type Page<T> = Connection<String, T, ConnectionFields, EmptyFields>;
+/// A Relay connection with `totalCount`. Its items are resolved
+/// [`Inline`]: a page's items are read with the page, so their fields are
+/// in memory and need no future each.
+pub type Page<T> = Connection<String, Inline<T>, ConnectionFields, EmptyFields>;
 
 /// The opaque cursor of an item at `position`.
 pub fn cursor(position: Position) -> String {
@@ -107,7 +111,7 @@ impl<'a> ItemSelection<'a> {
 }
 
 /// Turns a page of rows into a connection of GraphQL objects.
-pub fn connection<M, T: OutputType>(
+pub fn connection<M, T: ContainerType>(
     paged: Paged<M>,
     position: impl Fn(&M) -> Position,
     wrap: impl Fn(M) -> T,
@@ -122,7 +126,7 @@ pub fn connection<M, T: OutputType>(
     connection.edges = paged
         .items
         .into_iter()
-        .map(|item| Edge::new(cursor(position(&item)), wrap(item)))
+        .map(|item| Edge::new(cursor(position(&item)), Inline(wrap(item))))
         .collect();
     connection
 }

@@ -9,6 +9,7 @@ use crate::domain::seats;
 use crate::error::{AppResult, Required};
 use crate::graphql::context::{actor, state};
 use crate::graphql::ids::{self, Kind};
+use crate::graphql::inline::Inline;
 use crate::graphql::loaders::{
     ClinicByPool, ClinicSkills, LiveSeat, UserById, loader, pool_counts, waitlist_position,
 };
@@ -152,37 +153,39 @@ impl Clinic {
     }
 
     /// Who runs it.
-    async fn facilitator(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+    async fn facilitator(&self, ctx: &Context<'_>) -> async_graphql::Result<Inline<User>> {
         let user = match &self.extras.facilitator {
             Some(user) => user.clone(),
             None => Box::pin(loader(ctx)?.load_one(UserById(self.model.facilitator_id)))
                 .await?
                 .required("facilitator")?,
         };
-        Ok(User::new(user))
+        Ok(Inline(User::new(user)))
     }
 
     /// What it is about.
-    async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Skill>> {
+    async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Inline<Skill>>> {
         if let Some(skills) = &self.extras.skills {
-            return Ok(skills.iter().cloned().map(Skill).collect());
+            return Ok(skills.iter().cloned().map(|s| Inline(Skill(s))).collect());
         }
         let skills = Box::pin(loader(ctx)?.load_one(ClinicSkills(self.model.id)))
             .await?
             .unwrap_or_default();
-        Ok(skills.iter().cloned().map(Skill).collect())
+        Ok(skills.iter().cloned().map(|s| Inline(Skill(s))).collect())
     }
 
     /// The caller's live registration, if any.
     async fn my_registration(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Option<ClinicRegistration>> {
+    ) -> async_graphql::Result<Option<Inline<ClinicRegistration>>> {
         if let Some(mine) = &self.extras.mine {
-            return Ok(mine.clone().map(|mine| ClinicRegistration {
-                seat: mine.seat,
-                waitlist_position: Some(mine.waitlist_position),
-                clinic: None,
+            return Ok(mine.clone().map(|mine| {
+                Inline(ClinicRegistration {
+                    seat: mine.seat,
+                    waitlist_position: Some(mine.waitlist_position),
+                    clinic: None,
+                })
             }));
         }
         let me = actor(ctx).await?;
@@ -191,7 +194,7 @@ impl Clinic {
             user_id: me.user_id,
         }))
         .await?;
-        Ok(seat.map(ClinicRegistration::new))
+        Ok(seat.map(|seat| Inline(ClinicRegistration::new(seat))))
     }
 
     /// Every registration, in arrival order (admins and the facilitator only).
@@ -281,7 +284,7 @@ impl ClinicRegistration {
     async fn waitlist_position(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
         match self.waitlist_position {
             Some(position) => Ok(position),
-            None => Ok(waitlist_position(ctx, &self.seat).await?),
+            None => Ok(Box::pin(waitlist_position(ctx, &self.seat)).await?),
         }
     }
 
@@ -308,8 +311,7 @@ impl ClinicRegistration {
 
     /// Who holds it.
     async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        let user = loader(ctx)?
-            .load_one(UserById(self.seat.user_id))
+        let user = Box::pin(loader(ctx)?.load_one(UserById(self.seat.user_id)))
             .await?
             .required("registrant")?;
         Ok(User::new(user))
