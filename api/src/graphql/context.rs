@@ -43,14 +43,17 @@ impl RequestAuth {
         self
     }
 
-    /// The authenticated caller, or `UNAUTHENTICATED`.
+    /// The authenticated caller, or `UNAUTHENTICATED`. The check reads the
+    /// database once per request; its future is boxed, so that the many
+    /// resolvers that ask for the caller (and the futures that hold theirs)
+    /// stay small once it is known.
     pub async fn actor(&self, state: &AppState) -> AppResult<Actor> {
         let resolved = self
             .actor
             .get_or_init(|| async {
                 match &self.bearer {
                     None => Err(AppError::Unauthenticated("sign in first")),
-                    Some(token) => service::sessions::authenticate(state, token).await,
+                    Some(token) => Box::pin(service::sessions::authenticate(state, token)).await,
                 }
             })
             .await;
