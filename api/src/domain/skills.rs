@@ -54,14 +54,14 @@ pub fn key_from_name(name: &str) -> String {
 mod tests;
 
 /// The order skills are listed in: by name in any case, then by id.
+/// Compares the names' lower-case characters as they come, allocating
+/// nothing (a page sorts each clinic's skills with it).
 pub fn name_order(a: (&str, i64), b: (&str, i64)) -> std::cmp::Ordering {
-    let lower = |name: &str| {
-        name.chars()
-            .flat_map(char::to_lowercase)
-            .collect::<Vec<_>>()
-    };
+    fn lower(name: &str) -> impl Iterator<Item = char> + '_ {
+        name.chars().flat_map(char::to_lowercase)
+    }
     lower(a.0)
-        .cmp(&lower(b.0))
+        .cmp(lower(b.0))
         .then_with(|| a.0.cmp(b.0))
         .then_with(|| a.1.cmp(&b.1))
 }
