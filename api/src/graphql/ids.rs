@@ -60,7 +60,48 @@ impl Kind {
 
 /// The global id of row `id` of `kind`.
 pub fn encode(kind: Kind, id: i64) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.name())))
+    let mut text = Text::new();
+    text.push(kind.name());
+    text.push(":");
+    text.push(itoa::Buffer::new().format(id));
+    ID(URL_SAFE_NO_PAD.encode(text.as_bytes()))
+}
+
+/// Text up to 64 bytes on the stack, for the ids and cursors a page writes
+/// by the dozen (`format!` would allocate each before it is encoded).
+pub struct Text {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Text {
+    /// Empty text.
+    pub fn new() -> Self {
+        Self {
+            bytes: [0; 64],
+            len: 0,
+        }
+    }
+
+    /// Appends `part`; what would not fit is left out (ids and cursors
+    /// are at most 47 bytes: a name, two 20-digit numbers, separators).
+    pub fn push(&mut self, part: &str) {
+        let end = (self.len + part.len()).min(self.bytes.len());
+        let take = end - self.len;
+        self.bytes[self.len..end].copy_from_slice(&part.as_bytes()[..take]);
+        self.len = end;
+    }
+
+    /// The text so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// Decodes any global id; malformed input is `BAD_USER_INPUT` on `field`.

@@ -6,6 +6,7 @@ use async_graphql::{Context, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use super::ids::Text;
 use super::inline::Inline;
 use crate::domain::paging::{PageRequest, Paged, Position};
 use crate::error::AppError;
@@ -24,11 +25,14 @@ pub type Page<T> = Connection<String, Inline<T>, ConnectionFields, EmptyFields>;
 
 /// The opaque cursor of an item at `position`.
 pub fn cursor(position: Position) -> String {
-    let text = match position.key {
-        Some(key) => format!("cursor:{key}:{}", position.id),
-        None => format!("cursor:{}", position.id),
-    };
-    URL_SAFE_NO_PAD.encode(text)
+    let mut text = Text::new();
+    text.push("cursor:");
+    if let Some(key) = position.key {
+        text.push(itoa::Buffer::new().format(key));
+        text.push(":");
+    }
+    text.push(itoa::Buffer::new().format(position.id));
+    URL_SAFE_NO_PAD.encode(text.as_bytes())
 }
 
 fn parse_position(text: &str) -> Option<Position> {
@@ -130,3 +134,6 @@ pub fn connection<M, T: ContainerType>(
         .collect();
     connection
 }
+
+#[cfg(test)]
+mod tests;

@@ -26,3 +26,27 @@ fn malformed_ids_are_bad_input() {
         );
     }
 }
+
+#[test]
+fn the_largest_ids_round_trip_and_read_as_before() {
+    for id in [1, 9, 10, 4_294_967_296, i64::MAX] {
+        let encoded = encode(Kind::ClinicRegistration, id);
+        assert_eq!(
+            decode(&encoded, Kind::ClinicRegistration, "id").unwrap(),
+            id
+        );
+        // The same text as `format!` wrote, so ids already handed out still read.
+        let text = format!("ClinicRegistration:{id}");
+        assert_eq!(encoded.0, URL_SAFE_NO_PAD.encode(text));
+    }
+}
+
+#[test]
+fn text_past_its_room_is_cut_not_a_panic() {
+    let mut text = Text::new();
+    for _ in 0..10 {
+        text.push("0123456789");
+    }
+    assert_eq!(text.as_bytes().len(), 64);
+    assert_eq!(&text.as_bytes()[..10], b"0123456789");
+}
