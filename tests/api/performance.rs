@@ -316,6 +316,24 @@ async fn a_page_reads_what_each_of_its_items_reads_alone() {
             .any(|c| c["myRegistration"]["status"] == "WAITLISTED")
     );
     each_alone(&app, &learner, CLINIC, &clinics).await;
+    // A facilitator asked for more than id and name is read whole: the
+    // page's card of two columns must not stand in for it.
+    const FACILITATOR: &str = "... on Clinic { id facilitator { id displayName email role
+        active createdAt } }";
+    let whole = listed(
+        &app,
+        &learner,
+        &format!("{{ clinics(first: 40) {{ edges {{ node {{ {FACILITATOR} }} }} }} }}"),
+        "/data/clinics/edges",
+    )
+    .await;
+    assert!(
+        whole.iter().all(|c| c["facilitator"]["email"]
+            .as_str()
+            .is_some_and(|e| e.contains('@'))),
+        "{whole:?}"
+    );
+    each_alone(&app, &learner, FACILITATOR, &whole).await;
 
     const REGISTRATION: &str = "... on ClinicRegistration { id status waitlistPosition
         attended clinic { id title startsAt seatsLeft } }";

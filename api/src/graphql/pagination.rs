@@ -105,6 +105,20 @@ impl<'a> ItemSelection<'a> {
             .any(|field| self.edges.field(field).exists() || self.nodes.field(field).exists())
     }
 
+    /// Whether an item's `parent` field is selected and asks for nothing
+    /// but `fields` (fragments looked into).
+    pub fn only_in(&self, parent: &str, fields: &[&str]) -> bool {
+        let mut asked = self
+            .edges
+            .field(parent)
+            .selection_fields()
+            .into_iter()
+            .chain(self.nodes.field(parent).selection_fields())
+            .peekable();
+        asked.peek().is_some()
+            && asked.all(|field| field.selection_set().all(|f| fields.contains(&f.name())))
+    }
+
     /// Whether any of `fields` of an item's `parent` field is selected.
     pub fn any_in(&self, parent: &str, fields: &[&str]) -> bool {
         fields.iter().any(|field| {

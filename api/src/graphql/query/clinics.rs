@@ -66,6 +66,7 @@ impl ClinicsQuery {
         let wants = board::Wants {
             counts: selected.any(&["capacity", "seatsTaken", "seatsLeft", "waitlistLength"]),
             facilitator: selected.any(&["facilitator"]),
+            facilitator_card: selected.only_in("facilitator", &["id", "displayName", "__typename"]),
             skills: selected.any(&["skills"]),
             mine: selected.any(&["myRegistration"]),
         };

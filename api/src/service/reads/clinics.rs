@@ -39,6 +39,9 @@ pub struct Wants {
     /// Capacity, seats taken or left, waitlist length.
     pub counts: bool,
     pub facilitator: bool,
+    /// The facilitator's id and display name are all that is asked of them:
+    /// only those two columns are read ([`columns::user_card`]).
+    pub facilitator_card: bool,
     pub skills: bool,
     /// The caller's own live registration.
     pub mine: bool,
@@ -119,7 +122,12 @@ pub async fn page(
             Expr::col((facilitator.clone(), user::Column::Id))
                 .equals((clinic::Entity, clinic::Column::FacilitatorId)),
         );
-        columns::select(&mut query, facilitator.clone(), columns::user::COLUMNS);
+        let read = if wants.facilitator_card {
+            columns::user_card::COLUMNS
+        } else {
+            columns::user::COLUMNS
+        };
+        columns::select(&mut query, facilitator.clone(), read);
     }
     if wants.mine {
         query.join_as(
@@ -167,10 +175,12 @@ pub async fn page(
         } else {
             None
         };
-        let facilitator = if wants.facilitator {
-            columns::user::decode_optional(&row, &mut at)?
-        } else {
+        let facilitator = if !wants.facilitator {
             None
+        } else if wants.facilitator_card {
+            columns::user_card::decode_optional(&row, &mut at)?
+        } else {
+            columns::user::decode_optional(&row, &mut at)?
         };
         let mine = if wants.mine {
             let seat = columns::seat::decode_optional(&row, &mut at)?;

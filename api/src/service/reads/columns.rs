@@ -97,6 +97,42 @@ model_columns!(
     }
 );
 
+/// A member as a page shows them beside something else (a clinic's
+/// facilitator) when the selection asks for their id and name only: the two
+/// columns are read and every other field of the model is blank. Such a
+/// model answers `id` and `displayName` and nothing else; the page decides
+/// from the selection (see `reads::clinics::Wants::facilitator_card`).
+pub mod user_card {
+    use chrono::DateTime;
+    use entity::user::{Column, Locale, Model, Role};
+    use sea_orm::{DbErr, QueryResult};
+
+    /// The columns [`decode_optional`] reads, in its order.
+    pub const COLUMNS: &[Column] = &[Column::Id, Column::DisplayName];
+
+    /// The card whose columns start at `at`, or none when its id is null;
+    /// `at` moves past them.
+    pub fn decode_optional(row: &QueryResult, at: &mut usize) -> Result<Option<Model>, DbErr> {
+        let id: Option<i64> = super::take(row, at)?;
+        let display_name: Option<String> = super::take(row, at)?;
+        Ok(id.zip(display_name).map(|(id, display_name)| Model {
+            id,
+            display_name,
+            organisation_id: 0,
+            email: String::new(),
+            password_hash: String::new(),
+            role: Role::Member,
+            active: true,
+            token_version: 0,
+            calendar_token: String::new(),
+            locale: Locale::En,
+            email_kinds: String::new(),
+            created_at: DateTime::UNIX_EPOCH,
+            updated_at: DateTime::UNIX_EPOCH,
+        }))
+    }
+}
+
 model_columns!(
     /// A seat's columns.
     seat: seat {
