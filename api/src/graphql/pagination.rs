@@ -1,8 +1,10 @@
 //! Relay connections over [`Paged`] results, with opaque cursors.
 
-use async_graphql::connection::{Connection, Edge, EmptyFields};
+use std::borrow::Cow;
+
+use async_graphql::connection::PageInfo;
 use async_graphql::resolver_utils::ContainerType;
-use async_graphql::{Context, SimpleObject};
+use async_graphql::{Context, Object, OutputType, TypeName};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -11,17 +13,76 @@ use super::inline::Inline;
 use crate::domain::paging::{PageRequest, Paged, Position};
 use crate::error::AppError;
 
-/// Fields every connection carries besides edges and pageInfo.
-#[derive(SimpleObject)]
-pub struct ConnectionFields {
-    /// Number of items in the whole filtered list, not just this page.
-    pub total_count: u64,
+/// A Relay connection with `totalCount`: `<T>Connection` in the schema,
+/// with the fields and descriptions of async-graphql's own connection.
+/// Its edges and items are resolved [`Inline`]: a page's items are read
+/// with the page, so their fields are in memory and need no future each.
+pub struct Page<T> {
+    edges: Vec<Inline<PageEdge<T>>>,
+    has_previous_page: bool,
+    has_next_page: bool,
+    total_count: u64,
 }
 
-/// A Relay connection with `totalCount`. Its items are resolved
-/// [`Inline`]: a page's items are read with the page, so their fields are
-/// in memory and need no future each.
-pub type Page<T> = Connection<String, Inline<T>, ConnectionFields, EmptyFields>;
+impl<T: OutputType> TypeName for Page<T> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Connection", T::type_name()).into()
+    }
+}
+
+#[Object(name_type)]
+impl<T: ContainerType> Page<T> {
+    /// Information to aid in pagination.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_previous_page: self.has_previous_page,
+            has_next_page: self.has_next_page,
+            start_cursor: self.edges.first().map(|edge| edge.0.cursor.clone()),
+            end_cursor: self.edges.last().map(|edge| edge.0.cursor.clone()),
+        }
+    }
+
+    /// A list of edges.
+    async fn edges(&self) -> &[Inline<PageEdge<T>>] {
+        &self.edges
+    }
+
+    /// A list of nodes.
+    async fn nodes(&self) -> Vec<&Inline<T>> {
+        self.edges.iter().map(|edge| &edge.0.node).collect()
+    }
+
+    /// Number of items in the whole filtered list, not just this page.
+    async fn total_count(&self) -> u64 {
+        self.total_count
+    }
+}
+
+/// An edge in a connection.
+pub struct PageEdge<T> {
+    node: Inline<T>,
+    cursor: String,
+}
+
+impl<T: OutputType> TypeName for PageEdge<T> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Edge", T::type_name()).into()
+    }
+}
+
+/// An edge in a connection.
+#[Object(name_type)]
+impl<T: ContainerType> PageEdge<T> {
+    /// The item at the end of the edge
+    async fn node(&self) -> &Inline<T> {
+        &self.node
+    }
+
+    /// A cursor for use in pagination
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+}
 
 /// The opaque cursor of an item at `position`.
 pub fn cursor(position: Position) -> String {
@@ -134,19 +195,21 @@ pub fn connection<M, T: ContainerType>(
     position: impl Fn(&M) -> Position,
     wrap: impl Fn(M) -> T,
 ) -> Page<T> {
-    let mut connection = Connection::with_additional_fields(
-        paged.has_previous_page,
-        paged.has_next_page,
-        ConnectionFields {
-            total_count: paged.total_count,
-        },
-    );
-    connection.edges = paged
-        .items
-        .into_iter()
-        .map(|item| Edge::new(cursor(position(&item)), Inline(wrap(item))))
-        .collect();
-    connection
+    Page {
+        has_previous_page: paged.has_previous_page,
+        has_next_page: paged.has_next_page,
+        total_count: paged.total_count,
+        edges: paged
+            .items
+            .into_iter()
+            .map(|item| {
+                Inline(PageEdge {
+                    cursor: cursor(position(&item)),
+                    node: Inline(wrap(item)),
+                })
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]
