@@ -65,8 +65,13 @@ impl ClinicsQuery {
         let selected = ItemSelection::of(ctx);
         let wants = board::Wants {
             counts: selected.any(&["capacity", "seatsTaken", "seatsLeft", "waitlistLength"]),
-            facilitator: selected.any(&["facilitator"]),
-            facilitator_card: selected.only_in("facilitator", &["id", "displayName", "__typename"]),
+            facilitator: if selected.only_in("facilitator", &["id", "displayName", "__typename"]) {
+                Some(board::Facilitator::Card)
+            } else if selected.any(&["facilitator"]) {
+                Some(board::Facilitator::Whole)
+            } else {
+                None
+            },
             skills: selected.any(&["skills"]),
             mine: selected.any(&["myRegistration"]),
         };

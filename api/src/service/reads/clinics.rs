@@ -38,13 +38,21 @@ pub struct Filter {
 pub struct Wants {
     /// Capacity, seats taken or left, waitlist length.
     pub counts: bool,
-    pub facilitator: bool,
-    /// The facilitator's id and display name are all that is asked of them:
-    /// only those two columns are read ([`columns::user_card`]).
-    pub facilitator_card: bool,
+    /// How much of the facilitator is asked for (`None`: nothing).
+    pub facilitator: Option<Facilitator>,
     pub skills: bool,
     /// The caller's own live registration.
     pub mine: bool,
+}
+
+/// How much of a clinic's facilitator a page reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facilitator {
+    /// Their id and display name are all that is asked: those two columns
+    /// ([`columns::user_card`]).
+    Card,
+    /// Anything else: the whole row.
+    Whole,
 }
 
 /// The caller's live registration in a clinic, with its waitlist position
@@ -114,7 +122,7 @@ pub async fn page(
                 seat_pool::Column::WaitlistedCount,
             )));
     }
-    if wants.facilitator {
+    if let Some(read) = wants.facilitator {
         query.join_as(
             JoinType::LeftJoin,
             user::Entity,
@@ -122,10 +130,9 @@ pub async fn page(
             Expr::col((facilitator.clone(), user::Column::Id))
                 .equals((clinic::Entity, clinic::Column::FacilitatorId)),
         );
-        let read = if wants.facilitator_card {
-            columns::user_card::COLUMNS
-        } else {
-            columns::user::COLUMNS
+        let read = match read {
+            Facilitator::Card => columns::user_card::COLUMNS,
+            Facilitator::Whole => columns::user::COLUMNS,
         };
         columns::select(&mut query, facilitator.clone(), read);
     }
@@ -175,12 +182,10 @@ pub async fn page(
         } else {
             None
         };
-        let facilitator = if !wants.facilitator {
-            None
-        } else if wants.facilitator_card {
-            columns::user_card::decode_optional(&row, &mut at)?
-        } else {
-            columns::user::decode_optional(&row, &mut at)?
+        let facilitator = match wants.facilitator {
+            None => None,
+            Some(Facilitator::Card) => columns::user_card::decode_optional(&row, &mut at)?,
+            Some(Facilitator::Whole) => columns::user::decode_optional(&row, &mut at)?,
         };
         let mine = if wants.mine {
             let seat = columns::seat::decode_optional(&row, &mut at)?;

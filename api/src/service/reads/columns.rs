@@ -101,7 +101,7 @@ model_columns!(
 /// facilitator) when the selection asks for their id and name only: the two
 /// columns are read and every other field of the model is blank. Such a
 /// model answers `id` and `displayName` and nothing else; the page decides
-/// from the selection (see `reads::clinics::Wants::facilitator_card`).
+/// from the selection (see `reads::clinics::Facilitator`).
 pub mod user_card {
     use chrono::DateTime;
     use entity::user::{Column, Locale, Model, Role};
