@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use async_graphql::connection::PageInfo;
+use async_graphql::connection::{
+    ConnectionNameType, DefaultConnectionName, DefaultEdgeName, EdgeNameType, PageInfo,
+};
 use async_graphql::resolver_utils::ContainerType;
 use async_graphql::{Context, Object, OutputType, TypeName};
 use base64::Engine;
@@ -13,8 +15,9 @@ use super::inline::Inline;
 use crate::domain::paging::{PageRequest, Paged, Position};
 use crate::error::AppError;
 
-/// A Relay connection with `totalCount`: `<T>Connection` in the schema,
-/// with the fields and descriptions of async-graphql's own connection.
+/// A Relay connection with `totalCount`: `<T>Connection` in the schema
+/// (async-graphql's naming), with the fields and descriptions of
+/// async-graphql's own connection.
 /// Its edges and items are resolved [`Inline`]: a page's items are read
 /// with the page, so their fields are in memory and need no future each.
 pub struct Page<T> {
@@ -26,7 +29,7 @@ pub struct Page<T> {
 
 impl<T: OutputType> TypeName for Page<T> {
     fn type_name() -> Cow<'static, str> {
-        format!("{}Connection", T::type_name()).into()
+        DefaultConnectionName::type_name::<T>().into()
     }
 }
 
@@ -66,7 +69,7 @@ pub struct PageEdge<T> {
 
 impl<T: OutputType> TypeName for PageEdge<T> {
     fn type_name() -> Cow<'static, str> {
-        format!("{}Edge", T::type_name()).into()
+        DefaultEdgeName::type_name::<T>().into()
     }
 }
 

@@ -165,12 +165,16 @@ impl Clinic {
 
     /// What it is about.
     async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Inline<Skill>>> {
-        if let Some(skills) = &self.extras.skills {
-            return Ok(skills.iter().cloned().map(|s| Inline(Skill(s))).collect());
-        }
-        let skills = Box::pin(loader(ctx)?.load_one(ClinicSkills(self.model.id)))
-            .await?
-            .unwrap_or_default();
+        let loaded;
+        let skills = match &self.extras.skills {
+            Some(skills) => skills,
+            None => {
+                loaded = Box::pin(loader(ctx)?.load_one(ClinicSkills(self.model.id)))
+                    .await?
+                    .unwrap_or_default();
+                &*loaded
+            }
+        };
         Ok(skills.iter().cloned().map(|s| Inline(Skill(s))).collect())
     }
 
