@@ -62,6 +62,11 @@ pub struct DatabaseSettings {
     pub db_max_connections: Option<u32>,
 }
 
+/// Whether `url` names an SQLite database (anything else is PostgreSQL).
+pub fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
 impl DatabaseSettings {
     /// The pool's size: as set, or the database's default. Each SQLite
     /// connection runs its statements on a thread of its own and keeps its
@@ -71,7 +76,7 @@ impl DatabaseSettings {
     /// fast as 10, with 5 MiB less at peak).
     pub fn pool_size(&self) -> u32 {
         self.db_max_connections.unwrap_or_else(|| {
-            if self.database_url.starts_with("sqlite:") {
+            if is_sqlite(&self.database_url) {
                 let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
                 u32::try_from(cores * 2).unwrap_or(10).clamp(2, 10)
             } else {

@@ -29,7 +29,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10));
-    if url.starts_with("sqlite:") {
+    if crate::config::is_sqlite(url) {
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         // An in-memory database exists once per connection, so it gets exactly one.
         options.max_connections(if in_memory { 1 } else { max_connections.max(1) });
