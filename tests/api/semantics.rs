@@ -655,3 +655,34 @@ async fn older_clients_get_application_json_and_every_answer_says_it_varies_by_a
         );
     }
 }
+
+#[tokio::test]
+async fn a_document_answered_before_is_validated_again_for_other_variables() {
+    let app = spawn_app().await;
+    let query = "query Type($name: String!) { __type(name: $name) { name } }";
+    let wrong = json!({ "name": 5 });
+    // The same operation, first seen with the wrong variables (another text,
+    // so another kept document).
+    let first = raw(&app, &format!("{query} "), wrong.clone(), None).await;
+    assert!(first.contains("Invalid value for argument"), "{first}");
+    for _ in 0..2 {
+        let answered = raw(&app, query, json!({ "name": "Clinic" }), None).await;
+        assert_eq!(
+            answered, r#"{"data":{"__type":{"name":"Clinic"}}}"#,
+            "answered, and again once remembered"
+        );
+    }
+    let again = raw(&app, query, wrong, None).await;
+    assert_eq!(
+        again, first,
+        "validated as a document seen for the first time"
+    );
+    let other = raw(
+        &app,
+        &format!("{query} query Other {{ __typename }}"),
+        json!({}),
+        None,
+    )
+    .await;
+    assert!(other.contains("Operation name required"), "{other}");
+}

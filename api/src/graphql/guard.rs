@@ -12,7 +12,7 @@ use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Opera
 use async_graphql::{Request, Response, ServerError, ServerResult, Value};
 use sha2::{Digest, Sha256};
 
-use super::documents::Documents;
+use super::documents::{Documents, Kept};
 use crate::config::QueryLimits;
 use crate::error::{AppError, ErrorCode};
 
@@ -109,6 +109,15 @@ fn check_parsed(doc: &ExecutableDocument, limits: &QueryLimits) -> ServerResult<
     super::limits::check_document(doc, limits).map_err(|e| to_server_error(&e))
 }
 
+/// A request the guard let through, with its document.
+pub struct Prepared {
+    pub request: Request,
+    pub document: Arc<ExecutableDocument>,
+    /// The document as [`Documents`] keeps it (`None`: not kept, say a
+    /// persisted query's or a text too long to keep).
+    pub kept: Option<Arc<Kept>>,
+}
+
 /// The guard's checks before execution: the limits on the text, automatic
 /// persisted queries (Apollo's protocol, as async-graphql's extension
 /// implements it), the document parsed once and its limits. Errors come coded.
@@ -118,7 +127,7 @@ pub async fn prepare(
     persisted: Option<&LruCacheStorage>,
     documents: &Documents,
     info: &RequestInfo,
-) -> ServerResult<(Request, Arc<ExecutableDocument>)> {
+) -> ServerResult<Prepared> {
     check_request(&request, limits)?;
     let mut stored = false;
     if let Some(storage) = persisted
@@ -133,23 +142,30 @@ pub async fn prepare(
     } else {
         documents.get(&request.query)
     };
-    let doc = match kept {
-        Some(doc) => {
-            request.set_parsed_query(ExecutableDocument::clone(&doc));
-            doc
+    let (document, kept) = match kept {
+        Some(kept) => {
+            request.set_parsed_query(ExecutableDocument::clone(&kept.document));
+            (kept.document.clone(), Some(kept))
         }
         None => {
             let doc = request.parsed_query().map_err(coded_request_error)?;
             check_parsed(doc, limits)?;
             let doc = Arc::new(doc.clone());
-            if !stored {
-                documents.keep(&request.query, doc.clone());
-            }
-            doc
+            let kept = if stored {
+                None
+            } else {
+                documents.keep(&request.query, doc.clone())
+            };
+            (doc, kept)
         }
     };
-    info.check_document(&doc).map_err(|e| to_server_error(&e))?;
-    Ok((request, doc))
+    info.check_document(&document)
+        .map_err(|e| to_server_error(&e))?;
+    Ok(Prepared {
+        request,
+        document,
+        kept,
+    })
 }
 
 #[derive(serde::Deserialize)]

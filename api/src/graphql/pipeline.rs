@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use async_graphql::extensions::apollo_persisted_queries::LruCacheStorage;
-use async_graphql::{Request, Response};
+use async_graphql::{Request, Response, ValidationMode};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use tokio::sync::Semaphore;
@@ -54,6 +54,11 @@ pub enum Outcome {
 /// The schema with everything an operation needs around it; one per server.
 pub struct Pipeline {
     schema: AppSchema,
+    /// The same schema validating only what execution depends on and the
+    /// limits: for a kept document with an operation name and variables it
+    /// answered before without an error, which therefore passed every rule
+    /// of `schema`'s validation (the same rules give the same answer).
+    revalidating: AppSchema,
     /// The schema's types, to put responses into the specification's shape.
     shapes: Arc<Shapes>,
     persisted: Option<LruCacheStorage>,
@@ -72,8 +77,10 @@ impl Pipeline {
             .max_concurrent_operations
             .unwrap_or(state.settings.database.pool_size() as usize)
             .clamp(1, Semaphore::MAX_PERMITS);
-        let schema = build_schema(state.clone());
+        let schema = build_schema(state.clone(), ValidationMode::Strict);
+        let revalidating = build_schema(state.clone(), ValidationMode::Fast);
         Arc::new(Self {
+            revalidating,
             shapes: Arc::new(Shapes::from_sdl(&schema.sdl())),
             schema,
             persisted: persisted_queries(&state),
@@ -147,7 +154,11 @@ impl Pipeline {
         info: &RequestInfo,
         log: &RequestLog,
     ) -> Outcome {
-        let (request, doc) = match guard::prepare(
+        let guard::Prepared {
+            request,
+            document: doc,
+            kept,
+        } = match guard::prepare(
             request,
             &self.state.settings.limits,
             self.persisted.as_ref(),
@@ -179,11 +190,29 @@ impl Pipeline {
         let _permit = self.operations.acquire().await.ok();
         drop(waiting);
         let _running = metrics.operation_running();
+        // A kept document's request answered before without an error passed
+        // every validation rule; the others are validated in full, and
+        // remembered when they answer without an error.
+        let first = match &kept {
+            Some(kept) if !kept.valid_for(operation.as_deref(), &request.variables) => {
+                Some((kept, request.variables.clone()))
+            }
+            _ => None,
+        };
+        let schema = match (&kept, &first) {
+            (Some(_), None) => &self.revalidating,
+            _ => &self.schema,
+        };
         // Unconstrained: under tokio's cooperative budget a page of 100 items
         // would yield part-way through registering its DataLoader keys, and
         // the batch would be split into several statements.
         let response =
-            tokio::task::unconstrained(crate::events::scope(self.schema.execute(request))).await;
+            tokio::task::unconstrained(crate::events::scope(schema.execute(request))).await;
+        if let Some((kept, variables)) = first
+            && response.errors.is_empty()
+        {
+            kept.passed(operation.clone(), variables);
+        }
         let mut response = guard::finish(response, info);
         if let Some(doc) = &doc
             && info.executed()

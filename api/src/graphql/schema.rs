@@ -3,7 +3,7 @@
 use std::num::NonZeroUsize;
 
 use async_graphql::extensions::apollo_persisted_queries::LruCacheStorage;
-use async_graphql::{Schema, SchemaBuilder};
+use async_graphql::{Schema, SchemaBuilder, ValidationMode};
 
 use super::mutation::MutationRoot;
 use super::query::QueryRoot;
@@ -25,8 +25,17 @@ fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
 /// extensions: the pipeline applies the guard before and after execution, and
 /// with no extension installed async-graphql resolves each field without
 /// wrapping it (about a sixth of a large page's CPU time).
-pub fn build_schema(state: State) -> AppSchema {
-    configured(&state).data(state).finish()
+///
+/// `validation` is async-graphql's: `Strict` checks every rule of the
+/// specification; `Fast` only what execution itself depends on (fragment
+/// cycles, uploads) and the complexity and depth limits, for documents that
+/// passed `Strict` before with the same operation and variables (the
+/// pipeline decides, see `documents`).
+pub fn build_schema(state: State, validation: ValidationMode) -> AppSchema {
+    configured(&state)
+        .validation_mode(validation)
+        .data(state)
+        .finish()
 }
 
 /// The persisted-query cache, when turned on.
