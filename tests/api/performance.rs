@@ -334,6 +334,23 @@ async fn a_page_reads_what_each_of_its_items_reads_alone() {
         "{whole:?}"
     );
     each_alone(&app, &learner, FACILITATOR, &whole).await;
+    // Nor may the board's few columns stand in for a clinic asked for more.
+    const WHOLE_CLINIC: &str = "... on Clinic { id title startsAt endsAt seatsLeft
+        description timezone location onlineUrl status cancelReason }";
+    let whole = listed(
+        &app,
+        &learner,
+        &format!("{{ clinics(first: 40) {{ edges {{ node {{ {WHOLE_CLINIC} }} }} }} }}"),
+        "/data/clinics/edges",
+    )
+    .await;
+    assert!(
+        whole
+            .iter()
+            .all(|c| c["timezone"].as_str().is_some_and(|z| z.contains('/'))),
+        "{whole:?}"
+    );
+    each_alone(&app, &learner, WHOLE_CLINIC, &whole).await;
 
     const REGISTRATION: &str = "... on ClinicRegistration { id status waitlistPosition
         attended clinic { id title startsAt seatsLeft } }";

@@ -169,6 +169,16 @@ impl<'a> ItemSelection<'a> {
             .any(|field| self.edges.field(field).exists() || self.nodes.field(field).exists())
     }
 
+    /// Whether an item's selection asks for nothing but `fields` (fragments
+    /// looked into; true when no item field is selected).
+    pub fn only(&self, fields: &[&str]) -> bool {
+        self.edges
+            .selection_fields()
+            .into_iter()
+            .chain(self.nodes.selection_fields())
+            .all(|item| item.selection_set().all(|f| fields.contains(&f.name())))
+    }
+
     /// Whether an item's `parent` field is selected and asks for nothing
     /// but `fields` (fragments looked into).
     pub fn only_in(&self, parent: &str, fields: &[&str]) -> bool {

@@ -64,6 +64,11 @@ impl ClinicsQuery {
             .transpose()?;
         let selected = ItemSelection::of(ctx);
         let wants = board::Wants {
+            columns: if selected.only(Clinic::BOARD_FIELDS) {
+                board::Columns::Board
+            } else {
+                board::Columns::Whole
+            },
             counts: selected.any(&["capacity", "seatsTaken", "seatsLeft", "waitlistLength"]),
             facilitator: if selected.only_in("facilitator", &["id", "displayName", "__typename"]) {
                 Some(board::Facilitator::Card)

@@ -51,6 +51,26 @@ pub struct Clinic {
 }
 
 impl Clinic {
+    /// The fields that read nothing of the model but its keys (id,
+    /// organisation, seat pool, facilitator), title and times: a page whose
+    /// selection asks for nothing else reads only those columns
+    /// (`reads::columns::clinic_board`). A field added here must read no
+    /// other column.
+    pub const BOARD_FIELDS: &[&str] = &[
+        "__typename",
+        "id",
+        "title",
+        "startsAt",
+        "endsAt",
+        "capacity",
+        "seatsTaken",
+        "seatsLeft",
+        "waitlistLength",
+        "facilitator",
+        "skills",
+        "myRegistration",
+    ];
+
     /// A clinic with nothing read beyond its row.
     pub fn new(model: clinic::Model) -> Self {
         Self {

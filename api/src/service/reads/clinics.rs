@@ -33,9 +33,11 @@ pub struct Filter {
     pub status: Option<entity::ClinicStatus>,
 }
 
-/// What the page's selection asks for besides the clinics' own columns.
+/// What the page's selection asks for of the clinics.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Wants {
+    /// Which of the clinics' own columns.
+    pub columns: Columns,
     /// Capacity, seats taken or left, waitlist length.
     pub counts: bool,
     /// How much of the facilitator is asked for (`None`: nothing).
@@ -43,6 +45,17 @@ pub struct Wants {
     pub skills: bool,
     /// The caller's own live registration.
     pub mine: bool,
+}
+
+/// How much of its clinics' own rows a page reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Columns {
+    /// The keys, title and times: all the board's usual selection needs
+    /// ([`columns::clinic_board`]).
+    Board,
+    /// Every column.
+    #[default]
+    Whole,
 }
 
 /// How much of a clinic's facilitator a page reads.
@@ -102,7 +115,11 @@ pub async fn page(
     let filtered = filtered(actor, filter);
     let mut query = window(filtered.clone(), page).into_query();
     query.clear_selects();
-    columns::select(&mut query, clinic::Entity, columns::clinic::COLUMNS);
+    let read = match wants.columns {
+        Columns::Board => columns::clinic_board::COLUMNS,
+        Columns::Whole => columns::clinic::COLUMNS,
+    };
+    columns::select(&mut query, clinic::Entity, read);
     let pool = Alias::new("pool");
     let facilitator = Alias::new("facilitator");
     let mine = Alias::new("mine");
@@ -172,7 +189,10 @@ pub async fn page(
     let mut skill_ids = Vec::new();
     for row in super::rows(&state.db, &query).await? {
         let mut at = 0;
-        let clinic = columns::clinic::decode(&row, &mut at)?;
+        let clinic = match wants.columns {
+            Columns::Board => columns::clinic_board::decode(&row, &mut at)?,
+            Columns::Whole => columns::clinic::decode(&row, &mut at)?,
+        };
         let counts = if wants.counts {
             Some(Counts {
                 capacity: take(&row, &mut at)?,

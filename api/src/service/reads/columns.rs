@@ -78,6 +78,53 @@ model_columns!(
     }
 );
 
+/// A clinic as the board shows it when its selection asks for nothing but
+/// [`crate::graphql::types::Clinic::BOARD_FIELDS`]: its keys, title and
+/// times are read and every other field of the model is blank. Such a model
+/// answers those fields (with the seat counts, facilitator, skills and the
+/// caller's registration the page reads beside it) and nothing else; the
+/// page decides from the selection (see `reads::clinics::Columns`).
+pub mod clinic_board {
+    use chrono::DateTime;
+    use entity::ClinicStatus;
+    use entity::clinic::{Column, Model};
+    use sea_orm::{DbErr, QueryResult};
+
+    /// The columns [`decode`] reads, in its order.
+    pub const COLUMNS: &[Column] = &[
+        Column::Id,
+        Column::OrganisationId,
+        Column::SeatPoolId,
+        Column::FacilitatorId,
+        Column::Title,
+        Column::StartsAt,
+        Column::EndsAt,
+    ];
+
+    /// The clinic whose columns start at `at`; `at` moves past them.
+    pub fn decode(row: &QueryResult, at: &mut usize) -> Result<Model, DbErr> {
+        Ok(Model {
+            id: super::take(row, at)?,
+            organisation_id: super::take(row, at)?,
+            seat_pool_id: super::take(row, at)?,
+            facilitator_id: super::take(row, at)?,
+            title: super::take(row, at)?,
+            starts_at: super::take(row, at)?,
+            ends_at: super::take(row, at)?,
+            series_id: None,
+            description: String::new(),
+            timezone: String::new(),
+            location: None,
+            online_url: None,
+            status: ClinicStatus::Scheduled,
+            cancel_reason: None,
+            cancelled_at: None,
+            created_at: DateTime::UNIX_EPOCH,
+            updated_at: DateTime::UNIX_EPOCH,
+        })
+    }
+}
+
 model_columns!(
     /// A user's columns.
     user: user {
