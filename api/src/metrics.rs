@@ -153,24 +153,17 @@ impl Metrics {
     pub fn instrument(self: &std::sync::Arc<Self>, db: &mut DatabaseConnection) {
         let metrics = self.clone();
         db.set_metric_callback(move |info| {
-            metrics.statement(&info.statement.sql, info.elapsed, info.failed);
+            tracing::trace!(
+                target: "voimavara::sql",
+                micros = info.elapsed.as_micros() as u64,
+                failed = info.failed,
+                sql = %info.statement.sql,
+            );
+            metrics.statements.inc();
+            if info.failed {
+                metrics.statements_failed.inc();
+            }
         });
-    }
-
-    /// Counts (and logs at trace level) one statement: every statement
-    /// sea-orm runs comes here through its callback, and so does each one
-    /// the read path runs on the pool itself (`service::reads::rows`).
-    pub fn statement(&self, sql: &str, elapsed: Duration, failed: bool) {
-        tracing::trace!(
-            target: "voimavara::sql",
-            micros = elapsed.as_micros() as u64,
-            failed,
-            sql,
-        );
-        self.statements.inc();
-        if failed {
-            self.statements_failed.inc();
-        }
     }
 
     /// SQL statements run since the server started.

@@ -187,7 +187,7 @@ pub async fn page(
     let mut total = 0;
     let mut fetched = Vec::new();
     let mut skill_ids = Vec::new();
-    for row in super::rows(state, &query).await? {
+    for row in super::rows(&state.db, &query).await? {
         let mut at = 0;
         let clinic = match wants.columns {
             Columns::Board => columns::clinic_board::decode(&row, &mut at)?,

@@ -66,7 +66,7 @@ pub async fn ids_of<L: EntityTrait>(
         .from(link.clone())
         .and_where(Expr::col((link, owner)).is_in(owners.iter().copied()));
     let mut grouped: HashMap<i64, Vec<i64>> = HashMap::new();
-    for row in super::rows_on(conn, &query).await? {
+    for row in super::rows(conn, &query).await? {
         let mut at = 0;
         let owner_id: i64 = take(&row, &mut at)?;
         grouped

@@ -95,7 +95,7 @@ pub async fn page(
     let mut total = 0;
     let mut fetched = Vec::new();
     let mut goal_ids = Vec::new();
-    for row in super::rows(state, &query).await? {
+    for row in super::rows(&state.db, &query).await? {
         let mut at = 0;
         let user = columns::user::decode(&row, &mut at)?;
         let profile = if wants.profile {
@@ -150,7 +150,7 @@ async fn levels_of(
     columns::select(&mut query, user_skill::Entity, columns::user_skill::COLUMNS);
     query.and_where(Expr::col((user_skill::Entity, user_skill::Column::UserId)).is_in(users));
     let mut levels = Vec::new();
-    for row in super::rows(state, &query).await? {
+    for row in super::rows(&state.db, &query).await? {
         levels.push(columns::user_skill::decode(&row, &mut 0)?);
     }
     named_levels(state, actor.organisation_id, levels).await

@@ -17,75 +17,17 @@ pub mod registrations;
 pub mod suggestions;
 
 use sea_orm::sea_query::{Expr, Query, SelectStatement, SimpleExpr, SubQueryStatement};
-use std::sync::Arc;
-use std::time::Instant;
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 
-use sea_orm::sqlx;
-use sea_orm::{
-    ConnAcquireErr, ConnectionTrait, DatabaseConnectionType, DbBackend, DbErr, QueryResult,
-    RuntimeErr, Statement, Value, Values,
-};
-use sea_query_sqlx::SqlxValues;
-
-use crate::context::AppState;
 use crate::error::AppResult;
 
-/// Runs `query` on the server's pool and returns its rows, counted as
-/// every statement is ([`crate::metrics::Metrics::statement`]).
-///
-/// The statement goes to sqlx's pool directly rather than through sea-orm's
-/// `query_all_raw`, whose futures are large (kilobytes, each boxed by a
-/// layer of its own and so copied three times): with the board down to one
-/// statement, those copies were a tenth of its instructions. The rows are
-/// sea-orm's all the same, the errors its errors.
-pub async fn rows(state: &AppState, query: &SelectStatement) -> AppResult<Vec<QueryResult>> {
-    let db = &state.db;
-    let Statement { sql, values, .. } = literal_limit(db.get_database_backend().build(query));
-    let values = SqlxValues(values.unwrap_or(Values(Vec::new())));
-    let text = sqlx::AssertSqlSafe(sql.as_str());
-    let started = Instant::now();
-    let rows = match &db.inner {
-        DatabaseConnectionType::SqlxPostgresPoolConnection(_) => {
-            let pool = db.get_postgres_connection_pool();
-            let mut conn = pool.acquire().await.map_err(acquire_err)?;
-            sqlx::query_with(text, values)
-                .fetch_all(&mut *conn)
-                .await
-                .map(|rows| rows.into_iter().map(QueryResult::from).collect())
-        }
-        DatabaseConnectionType::SqlxSqlitePoolConnection(_) => {
-            let pool = db.get_sqlite_connection_pool();
-            let mut conn = pool.acquire().await.map_err(acquire_err)?;
-            sqlx::query_with(text, values)
-                .fetch_all(&mut *conn)
-                .await
-                .map(|rows| rows.into_iter().map(QueryResult::from).collect())
-        }
-        _ => return Ok(rows_on(db, query).await?),
-    };
-    state
-        .metrics
-        .statement(&sql, started.elapsed(), rows.is_err());
-    rows.map_err(|err| DbErr::Query(RuntimeErr::SqlxError(Arc::new(err))).into())
-}
-
-/// Runs `query` on `conn` (a transaction, say) through sea-orm and returns
-/// its rows.
-pub async fn rows_on(
+/// Runs `query` and returns its rows.
+pub async fn rows(
     conn: &impl ConnectionTrait,
     query: &SelectStatement,
-) -> Result<Vec<QueryResult>, DbErr> {
+) -> AppResult<Vec<QueryResult>> {
     let statement = literal_limit(conn.get_database_backend().build(query));
-    conn.query_all_raw(statement).await
-}
-
-/// A connection the pool could not give, as sea-orm reports it.
-fn acquire_err(err: sqlx::Error) -> DbErr {
-    match err {
-        sqlx::Error::PoolTimedOut => DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
-        sqlx::Error::PoolClosed => DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed),
-        err => DbErr::Conn(RuntimeErr::SqlxError(Arc::new(err))),
-    }
+    Ok(conn.query_all_raw(statement).await?)
 }
 
 /// On PostgreSQL, writes a page's `LIMIT` into the statement instead of

@@ -105,7 +105,7 @@ pub async fn mine(state: &AppState, actor: &Actor, wants: Wants) -> AppResult<Ve
         );
     }
     let mut rows: Vec<Row> = Vec::new();
-    for row in super::rows(state, &query).await? {
+    for row in super::rows(&state.db, &query).await? {
         let mut at = 0;
         let pairing = columns::pairing::decode(&row, &mut at)?;
         // A pairing with several sessions comes on consecutive rows.

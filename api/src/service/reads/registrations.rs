@@ -64,7 +64,7 @@ pub async fn page(
 
     let mut total = 0;
     let mut fetched = Vec::new();
-    for row in super::rows(state, &query).await? {
+    for row in super::rows(&state.db, &query).await? {
         let mut at = 0;
         let seat = columns::seat::decode(&row, &mut at)?;
         let clinic = if wants.clinic {

@@ -151,7 +151,7 @@ async fn request(state: &AppState, request_id: i64) -> AppResult<RequestRead> {
     let mut found = None;
     let mut requested = Vec::new();
     let mut levels = HashMap::new();
-    for row in super::rows(state, &query).await? {
+    for row in super::rows(&state.db, &query).await? {
         let mut at = 0;
         found = Some(columns::mentoring_request::decode(&row, &mut at)?);
         let skill: Option<i64> = take(&row, &mut at)?;
@@ -248,7 +248,7 @@ async fn candidates(
     let mut pool: Vec<Candidate> = Vec::new();
     let mut all_levels: Vec<user_skill::Model> = Vec::new();
     let mut mentors: HashMap<i64, Member> = HashMap::new();
-    for row in super::rows(state, &query).await? {
+    for row in super::rows(&state.db, &query).await? {
         let mut at = 0;
         let profile = columns::mentor_profile::decode(&row, &mut at)?;
         let level = columns::user_skill::decode(&row, &mut at)?;
