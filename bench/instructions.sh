@@ -5,7 +5,9 @@
 # be compared on a busy machine, a step at a time.
 #
 # Seeds the board's data (`voimavara seed-bench`, as side-by-side.sh does),
-# starts each binary under callgrind, sends 50 requests to warm it, zeroes
+# starts each binary under callgrind on its own copy of that data (so no
+# build finds work a build before it did, such as mail already sent),
+# sends 50 requests to warm it, zeroes
 # the counters, sends N more (four clients at a time), and prints the
 # instructions per request of the whole server process (the database
 # server's own are not counted). With KEEP=dir the profile of each binary is
@@ -24,11 +26,26 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export VOIMAVARA_JWT_SECRET="instructions secret, not for production: 0123456789abcdef"
 
+SEEDED=vv_instructions_$PORT
+# A fresh copy of the seeded data for each binary; sets URL.
+fresh_copy() {
+  case "$DATABASE" in
+    postgres)
+      psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS ${SEEDED}_run WITH (FORCE)" >/dev/null
+      psql "$PG_URL/postgres" -qc "CREATE DATABASE ${SEEDED}_run TEMPLATE $SEEDED" >/dev/null
+      URL="$PG_URL/${SEEDED}_run" ;;
+    sqlite)
+      rm -f "$WORK/run.db"*
+      cp "$WORK/board.db" "$WORK/run.db"
+      for side in wal shm; do [ ! -e "$WORK/board.db-$side" ] || cp "$WORK/board.db-$side" "$WORK/run.db-$side"; done
+      URL="sqlite://$WORK/run.db?mode=rwc" ;;
+  esac
+}
 case "$DATABASE" in
   postgres)
-    URL="$PG_URL/vv_instructions"
-    psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS vv_instructions WITH (FORCE)" >/dev/null
-    psql "$PG_URL/postgres" -qc "CREATE DATABASE vv_instructions" >/dev/null ;;
+    URL="$PG_URL/$SEEDED"
+    psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $SEEDED WITH (FORCE)" >/dev/null
+    psql "$PG_URL/postgres" -qc "CREATE DATABASE $SEEDED" >/dev/null ;;
   sqlite) URL="sqlite://$WORK/board.db?mode=rwc" ;;
   *) echo "DATABASE is postgres or sqlite" >&2; exit 2 ;;
 esac
@@ -68,6 +85,7 @@ PY
 for bin in "$@"; do
   out="$WORK/callgrind.out"
   rm -f "$out"*
+  fresh_copy
   RUST_LOG=warn valgrind --tool=callgrind --callgrind-out-file="$out" \
     "$bin" serve --database-url "$URL" --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
   vg=$!
@@ -79,6 +97,6 @@ for bin in "$@"; do
   for _ in $(seq 100); do [ -s "$out.1" ] && grep -q '^totals:' "$out.1" && break; sleep 0.1; done
   total=$(awk '/^totals:/ {print $2}' "$out.1")
   kill "$vg"; wait "$vg" 2>/dev/null || true
-  [ -n "${KEEP:-}" ] && mkdir -p "$KEEP" && cp "$out.1" "$KEEP/$(basename "$(dirname "$bin")")-$QUERY-$DATABASE.out"
+  [ -n "${KEEP:-}" ] && mkdir -p "$KEEP" && cp "$out.1" "$KEEP/$(basename "$(dirname "$bin")")-$(basename "$bin")-$QUERY-$DATABASE.out"
   echo "$bin $QUERY $DATABASE: $((total / N / 1000)) thousand instructions per request"
 done
