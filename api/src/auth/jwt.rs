@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use lru::LruCache;
 use serde::{Deserialize, Serialize};
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
 
 use crate::error::{AppError, AppResult};
 
@@ -36,11 +39,20 @@ pub struct Claims {
     pub sid: Option<String>,
 }
 
+/// Tokens kept as verified (see [`JwtKeys::verify`]).
+pub const VERIFIED_KEPT: usize = 1024;
+
 /// Signing and checking keys for one secret.
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    /// Tokens whose signature and claims passed, by their text, with their
+    /// claims: a client sends the same token with every request until it
+    /// expires, and checking its signature and reading its claims cost more
+    /// than a small request's resolvers. Bounded (least recently used go
+    /// first); only what this server issued can be kept.
+    verified: Mutex<LruCache<String, Claims>>,
 }
 
 impl std::fmt::Debug for JwtKeys {
@@ -66,6 +78,9 @@ impl JwtKeys {
             encoding: EncodingKey::from_secret(secret).map_err(AppError::internal)?,
             decoding: DecodingKey::from_secret(secret).map_err(AppError::internal)?,
             validation,
+            verified: Mutex::new(LruCache::new(
+                NonZeroUsize::new(VERIFIED_KEPT).unwrap_or(NonZeroUsize::MIN),
+            )),
         })
     }
 
@@ -95,20 +110,48 @@ impl JwtKeys {
 
     /// Checks a token's signature, algorithm, issuer, audience, type and expiry
     /// against `now` (the server clock, not the system clock, so tests can move it).
+    /// What does not depend on `now` is checked once per token: the same text
+    /// passes or fails the same way against the same key, so a token that
+    /// passed is kept with its claims, and only its expiry is checked again.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, TokenError> {
-        let mut validation = self.validation.clone();
-        // Expiry is checked below against the server's clock.
-        validation.validate_exp = false;
-        let data = decode::<Claims>(token, &self.decoding, &validation)
-            .map_err(|_| TokenError::Invalid)?;
-        let claims = data.claims;
-        if claims.typ != ACCESS_TYPE {
-            return Err(TokenError::Invalid);
-        }
+        let kept = self
+            .verified
+            .lock()
+            .ok()
+            .and_then(|mut verified| verified.get(token).cloned());
+        let claims = match kept {
+            Some(claims) => claims,
+            None => self.check(token)?,
+        };
         if claims.exp <= now.timestamp() {
             return Err(TokenError::Expired);
         }
+        if let Ok(mut verified) = self.verified.lock()
+            && !verified.contains(token)
+        {
+            verified.put(token.to_owned(), claims.clone());
+        }
         Ok(claims)
+    }
+
+    /// A token's signature, algorithm, issuer, audience and type, checked;
+    /// its claims.
+    fn check(&self, token: &str) -> Result<Claims, TokenError> {
+        let mut validation = self.validation.clone();
+        // Expiry is checked by `verify` against the server's clock.
+        validation.validate_exp = false;
+        let data = decode::<Claims>(token, &self.decoding, &validation)
+            .map_err(|_| TokenError::Invalid)?;
+        if data.claims.typ != ACCESS_TYPE {
+            return Err(TokenError::Invalid);
+        }
+        Ok(data.claims)
+    }
+
+    /// How many tokens are kept as verified.
+    #[cfg(test)]
+    fn kept(&self) -> usize {
+        self.verified.lock().map(|v| v.len()).unwrap_or(0)
     }
 }
 
