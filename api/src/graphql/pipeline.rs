@@ -193,22 +193,23 @@ impl Pipeline {
         // A kept document's request answered before without an error passed
         // every validation rule; the others are validated in full, and
         // remembered when they answer without an error.
-        let first = match &kept {
-            Some(kept) if !kept.valid_for(operation.as_deref(), &request.variables) => {
-                Some((kept, request.variables.clone()))
-            }
-            _ => None,
+        let known = kept
+            .as_ref()
+            .is_some_and(|kept| kept.valid_for(operation.as_deref(), &request.variables));
+        let schema = if known {
+            &self.revalidating
+        } else {
+            &self.schema
         };
-        let schema = match (&kept, &first) {
-            (Some(_), None) => &self.revalidating,
-            _ => &self.schema,
-        };
+        let remember = kept
+            .filter(|_| !known)
+            .map(|kept| (kept, request.variables.clone()));
         // Unconstrained: under tokio's cooperative budget a page of 100 items
         // would yield part-way through registering its DataLoader keys, and
         // the batch would be split into several statements.
         let response =
             tokio::task::unconstrained(crate::events::scope(schema.execute(request))).await;
-        if let Some((kept, variables)) = first
+        if let Some((kept, variables)) = remember
             && response.errors.is_empty()
         {
             kept.passed(operation.clone(), variables);
