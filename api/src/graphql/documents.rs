@@ -41,11 +41,20 @@ impl Kept {
     /// Whether the document, with this operation name and these variables,
     /// passed validation before.
     pub fn valid_for(&self, operation: Option<&str>, variables: &Variables) -> bool {
-        self.valid.lock().is_ok_and(|valid| {
-            valid
-                .iter()
-                .any(|(name, vars)| name.as_deref() == operation && vars == variables)
-        })
+        self.valid
+            .lock()
+            .is_ok_and(|valid| Self::listed(&valid, operation, variables))
+    }
+
+    /// Whether `valid` holds this operation name and these variables.
+    fn listed(
+        valid: &[(Option<String>, Variables)],
+        operation: Option<&str>,
+        variables: &Variables,
+    ) -> bool {
+        valid
+            .iter()
+            .any(|(name, vars)| name.as_deref() == operation && vars == variables)
     }
 
     /// Records that the document passed validation with this operation name
@@ -53,9 +62,7 @@ impl Kept {
     pub fn passed(&self, operation: Option<String>, variables: Variables) {
         if let Ok(mut valid) = self.valid.lock()
             && valid.len() < MAX_VALID
-            && !valid
-                .iter()
-                .any(|(name, vars)| *name == operation && *vars == variables)
+            && !Self::listed(&valid, operation.as_deref(), &variables)
         {
             valid.push((operation, variables));
         }
