@@ -121,15 +121,18 @@ impl JwtKeys {
             .and_then(|mut verified| verified.get(token).cloned());
         let claims = match kept {
             Some(claims) => claims,
-            None => self.check(token)?,
+            None => {
+                let claims = self.check(token)?;
+                if claims.exp > now.timestamp()
+                    && let Ok(mut verified) = self.verified.lock()
+                {
+                    verified.put(token.to_owned(), claims.clone());
+                }
+                claims
+            }
         };
         if claims.exp <= now.timestamp() {
             return Err(TokenError::Expired);
-        }
-        if let Ok(mut verified) = self.verified.lock()
-            && !verified.contains(token)
-        {
-            verified.put(token.to_owned(), claims.clone());
         }
         Ok(claims)
     }
